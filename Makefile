@@ -1,0 +1,39 @@
+# The README's two commands are `make run` and `make test`; everything else is a step of theirs.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+export HF_HUB_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+export GRADIO_ANALYTICS_ENABLED := False
+
+.PHONY: install index run test eval lint clean
+
+$(STAMP):
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	# torch first and pinned: the local CPU build; any other spec pulls GBs of CUDA
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+index: install
+	$(PY) -m ingest
+
+run: index
+	$(PY) -m bot chat
+
+test: install
+	$(PY) -m ruff check .
+	$(PY) -m pytest
+
+eval: index
+	$(PY) -m eval
+
+lint: install
+	$(PY) -m ruff check . && $(PY) -m ruff format --check .
+
+clean:
+	rm -rf .index .data eval/out

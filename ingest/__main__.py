@@ -1,0 +1,40 @@
+"""python -m ingest: build or update the index from corpus/.
+
+Exit status: 0 when every file was ingested, 1 when something was skipped
+(the rest is still ingested), 2 when nothing could be done.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from loa.settings import Settings, SettingsError, configure_offline
+
+
+def main(argv: list[str] | None = None) -> int:
+    configure_offline()
+    parser = argparse.ArgumentParser(prog="python -m ingest", description=__doc__.splitlines()[0])
+    parser.add_argument("--rebuild", action="store_true", help="re-embed everything into a fresh index")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    args = parser.parse_args(argv)
+
+    from ingest.manifest import ManifestError
+    from ingest.pipeline import ingest
+    from loa.store import IndexUnavailable
+
+    try:
+        settings = Settings.from_env()
+        report = ingest(settings, rebuild=args.rebuild, progress=False if args.quiet else None)
+    except (SettingsError, ManifestError, IndexUnavailable) as err:
+        print(f"ingest: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("ingest: interrupted; the previous index is still the one in use", file=sys.stderr)
+        return 130
+    print(report.summary())
+    return 1 if report.skipped else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

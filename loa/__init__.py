@@ -1,0 +1,1 @@
+"""Shared foundations: settings, the bundled embedding model and the index store."""

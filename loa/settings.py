@@ -1,0 +1,113 @@
+"""The one place configuration is read: ``LOA_*`` environment variables.
+
+Everything else receives a :class:`Settings` object, so tests can build one
+directly and nothing else touches ``os.environ``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Offline and private by default: no model hub, no telemetry from any library.
+OFFLINE_ENV = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "ANONYMIZED_TELEMETRY": "False",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "TOKENIZERS_PARALLELISM": "false",
+}
+
+
+def configure_offline() -> None:
+    """Set the offline and no-telemetry switches before any library is imported."""
+    for key, value in OFFLINE_ENV.items():
+        os.environ[key] = value
+
+
+class SettingsError(ValueError):
+    """A ``LOA_*`` variable holds a value we cannot use."""
+
+
+def _int(env: Mapping[str, str], name: str, default: int, low: int = 0) -> int:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < low:
+        raise SettingsError(f"{name} must be at least {low}, not {value}")
+    return value
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, not {raw!r}") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    corpus_dir: Path = PROJECT_ROOT / "corpus"
+    index_dir: Path = PROJECT_ROOT / ".index"
+    # Chroma server (scale-out); empty means the embedded on-disk index.
+    chroma_url: str = ""
+    # Retrieval and answer settings; defaults were chosen on the eval set.
+    chunk_tokens: int = 160
+    chunk_overlap: int = 20
+    top_k: int = 6
+    # Answers
+    llm: str = "none"
+    llm_model: str = ""
+    llm_base_url: str = ""
+    llm_timeout: float = 30.0
+    llm_api_key: str = field(default="", repr=False)
+    # App
+    host: str = "127.0.0.1"
+    port: int = 7860
+    max_input_chars: int = 2000
+    staff_password: str = field(default="", repr=False)
+    feedback_db: Path = PROJECT_ROOT / ".data" / "feedback.sqlite3"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        base = cls()
+
+        def path(name: str, default: Path) -> Path:
+            raw = env.get(name, "").strip()
+            return Path(raw).expanduser().resolve() if raw else default
+
+        return cls(
+            corpus_dir=path("LOA_CORPUS_DIR", base.corpus_dir),
+            index_dir=path("LOA_INDEX_DIR", base.index_dir),
+            chroma_url=env.get("LOA_CHROMA_URL", "").strip(),
+            chunk_tokens=_int(env, "LOA_CHUNK_TOKENS", base.chunk_tokens, low=32),
+            chunk_overlap=_int(env, "LOA_CHUNK_OVERLAP", base.chunk_overlap),
+            top_k=_int(env, "LOA_TOP_K", base.top_k, low=1),
+            llm=env.get("LOA_LLM", base.llm).strip().lower() or "none",
+            llm_model=env.get("LOA_LLM_MODEL", "").strip(),
+            llm_base_url=env.get("LOA_LLM_BASE_URL", "").strip(),
+            llm_timeout=_float(env, "LOA_LLM_TIMEOUT", base.llm_timeout),
+            llm_api_key=env.get("LOA_LLM_API_KEY", ""),
+            host=env.get("LOA_HOST", base.host).strip() or base.host,
+            port=_int(env, "LOA_PORT", base.port),
+            max_input_chars=_int(env, "LOA_MAX_INPUT_CHARS", base.max_input_chars, low=10),
+            staff_password=env.get("LOA_STAFF_PASSWORD", ""),
+            feedback_db=path("LOA_FEEDBACK_DB", base.feedback_db),
+        )
+
+    def with_(self, **changes: object) -> Settings:
+        """A copy with some fields changed (tests and experiments)."""
+        return replace(self, **changes)  # type: ignore[arg-type]

@@ -1,0 +1,133 @@
+"""The index: Chroma collections plus a pointer naming the one that serves.
+
+Ingest builds a complete new collection and then moves the pointer (one
+metadata write), so a reader never sees a half-written index, and a killed
+ingest leaves the previous index serving. The pointer lives in Chroma itself,
+so the same code works on disk and against a ``chroma run`` server.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
+
+from loa.settings import Settings, configure_offline
+
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
+    from chromadb.api.models.Collection import Collection
+
+PREFIX = "loa_chunks_"
+POINTER = "loa_pointer"
+BUILD_COMMAND = "python -m ingest"
+
+
+class IndexUnavailable(RuntimeError):
+    """The index cannot be used; the message tells the user what to do."""
+
+
+@dataclass(frozen=True)
+class ActiveIndex:
+    name: str
+    info: dict[str, Any]
+
+
+def open_client(settings: Settings) -> ClientAPI:
+    """A Chroma client: embedded on disk, or a server when LOA_CHROMA_URL is set."""
+    configure_offline()
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url if "://" in settings.chroma_url else f"http://{settings.chroma_url}")
+        try:
+            return chromadb.HttpClient(
+                host=url.hostname or "127.0.0.1",
+                port=url.port or 8000,
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            )
+        except Exception as err:  # chromadb raises several types for an unreachable server
+            raise IndexUnavailable(
+                f"cannot reach the Chroma server at {settings.chroma_url} ({_reason(err)}). "
+                "Start it (see README: 'Scaling out') or unset LOA_CHROMA_URL to use the on-disk index."
+            ) from None
+    path = settings.index_dir / "chroma"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    except Exception as err:
+        raise IndexUnavailable(
+            f"the index at {path} cannot be opened ({_reason(err)}). "
+            f"Rebuild it with: {BUILD_COMMAND} --rebuild"
+        ) from None
+
+
+def _reason(err: BaseException) -> str:
+    text = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    return text[:200]
+
+
+class IndexStore:
+    """Builds, switches and opens the serving collection."""
+
+    def __init__(self, client: ClientAPI, where: str) -> None:
+        self.client = client
+        self.where = where
+
+    @classmethod
+    def open(cls, settings: Settings) -> IndexStore:
+        where = settings.chroma_url or str(settings.index_dir)
+        return cls(open_client(settings), where)
+
+    def _pointer(self) -> Collection:
+        return self.client.get_or_create_collection(POINTER, embedding_function=None)
+
+    def active(self) -> ActiveIndex | None:
+        """The serving collection's name and build info, or None before the first ingest."""
+        try:
+            meta = dict(self._pointer().metadata or {})
+        except Exception as err:
+            raise IndexUnavailable(f"the index at {self.where} cannot be read ({_reason(err)}). "
+                                   f"Rebuild it with: {BUILD_COMMAND} --rebuild") from None
+        name = meta.pop("active", None)
+        return ActiveIndex(str(name), meta) if name else None
+
+    def serving_collection(self) -> tuple[Collection, ActiveIndex]:
+        """The collection to answer from, or a clear error saying how to build one."""
+        active = self.active()
+        if active is None:
+            raise IndexUnavailable(f"there is no index at {self.where} yet. Build it with: {BUILD_COMMAND}")
+        try:
+            collection = self.client.get_collection(active.name, embedding_function=None)
+            collection.count()
+        except Exception as err:
+            raise IndexUnavailable(
+                f"the index at {self.where} is damaged ({_reason(err)}). Rebuild it with: {BUILD_COMMAND} --rebuild"
+            ) from None
+        return collection, active
+
+    def create_build(self) -> Collection:
+        name = f"{PREFIX}{time.strftime('%Y%m%d%H%M%S')}_{uuid.uuid4().hex[:6]}"
+        return self.client.create_collection(
+            name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+        )
+
+    def activate(self, collection: Collection, info: dict[str, str | int | float]) -> None:
+        """Make a finished build the serving one: a single metadata write."""
+        self._pointer().modify(metadata={"active": collection.name, **info})
+
+    def drop_stale(self) -> list[str]:
+        """Delete builds that are not serving: old ones and any a killed ingest left."""
+        active = self.active()
+        dropped = []
+        for collection in self.client.list_collections():
+            name = collection.name if hasattr(collection, "name") else str(collection)
+            if name.startswith(PREFIX) and (active is None or name != active.name):
+                self.client.delete_collection(name)
+                dropped.append(name)
+        return dropped
