@@ -78,5 +78,8 @@ def html_to_text(html: str) -> str:
     parser = _HTMLText()
     parser.feed(html)
     parser.close()
-    lines = [" ".join(line.split()) if not line.startswith("  •") else line.rstrip() for line in "".join(parser.out).split("\n")]
+    lines = [
+        " ".join(line.split()) if not line.startswith("  •") else line.rstrip()
+        for line in "".join(parser.out).split("\n")
+    ]
     return "\n".join(lines)

@@ -20,13 +20,14 @@ from ingest.chunk import Chunk, CleanDocument, clean_document
 from ingest.loaders import SUFFIXES, LoadError, read_text
 from ingest.manifest import DocInfo, load_manifest
 from loa.embedding import MODEL_ID
-from loa.store import IndexStore
 from loa.settings import Settings
+from loa.store import IndexStore
+from loa.units import split_units
 
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
 
-PIPELINE_VERSION = "1"  # bump when cleaning or chunking changes shape
+PIPELINE_VERSION = "2"  # bump when cleaning or chunking changes shape
 EMBED_KEYS = ("section",)  # what the embedding and BM25 see besides the text
 
 
@@ -70,10 +71,14 @@ def read_corpus(settings: Settings) -> tuple[list[SourceDoc], list[str]]:
     infos, problems = load_manifest(settings.corpus_dir)
     listed = {info.file for info in infos}
     for path in sorted(settings.corpus_dir.iterdir()):
-        if path.is_file() and path.name != "manifest.toml" and not path.name.startswith("."):
-            if path.name not in listed:
-                kind = "is not in manifest.toml" if path.suffix.lower() in SUFFIXES else f"has an unknown file type ({path.suffix or 'none'})"
-                problems.append(f"{path.name}: {kind}; skipped")
+        unlisted = path.name not in listed and path.name != "manifest.toml" and not path.name.startswith(".")
+        if path.is_file() and unlisted:
+            kind = (
+                "is not in manifest.toml"
+                if path.suffix.lower() in SUFFIXES
+                else f"has an unknown file type ({path.suffix or 'none'})"
+            )
+            problems.append(f"{path.name}: {kind}; skipped")
     docs: list[SourceDoc] = []
     fingerprint = build_fingerprint(settings)
     for info in infos:
@@ -183,29 +188,44 @@ def ingest(
         report.seconds = time.perf_counter() - started
         return report
 
-    build = store.create_build()
-    embeddings: dict[str, list[float]] = {}
-    keep = [node.node_id for node in nodes if reusable and node.node_id in old]
-    for start in range(0, len(keep), 500):
-        got = store.serving_collection()[0].get(ids=keep[start : start + 500], include=["embeddings"])
-        embeddings.update({i: list(e) for i, e in zip(got["ids"], got["embeddings"])})
-    to_embed = [node for node in nodes if node.node_id not in embeddings]
-    if to_embed:
-        from llama_index.core.schema import MetadataMode
+    from llama_index.core.schema import MetadataMode
 
-        say(f"Embedding {len(to_embed)} chunks with the bundled {MODEL_ID}...")
+    build, build_units = store.create_build()
+    units = _units(nodes)
+    # embeddings of unchanged chunks (and their units) are copied, not recomputed
+    embeddings: dict[str, list[float]] = {}
+    if reusable and active is not None:
+        serving, _ = store.serving_collection()
+        keep = [node.node_id for node in nodes if node.node_id in old]
+        keep_units = [uid for uid, (chunk_id, _) in units.items() if chunk_id in old]
+        embeddings.update(_get_embeddings(serving, keep))
+        embeddings.update(_get_embeddings(store.units_collection(active), keep_units))
+    texts = {node.node_id: node.get_content(metadata_mode=MetadataMode.EMBED) for node in nodes}
+    texts.update({uid: text for uid, (_, text) in units.items()})
+    missing = [key for key in texts if key not in embeddings]
+    if missing:
+        chunk_count = sum(1 for key in missing if key in new_hashes)
+        say(f"Embedding {chunk_count} chunks and {len(missing) - chunk_count} sentences with the bundled {MODEL_ID}...")
         model = embed_model or _default_embed_model()
-        texts = [node.get_content(metadata_mode=MetadataMode.EMBED) for node in to_embed]
         show = sys.stderr.isatty() if progress is None else progress
-        vectors = model.get_text_embedding_batch(texts, show_progress=show)
-        embeddings.update({node.node_id: vector for node, vector in zip(to_embed, vectors)})
-        report.embedded = len(to_embed)
+        vectors = model.get_text_embedding_batch([texts[key] for key in missing], show_progress=show)
+        embeddings.update(zip(missing, vectors))
+        report.embedded = chunk_count
     for node in nodes:
         node.embedding = embeddings[node.node_id]
 
     from llama_index.vector_stores.chroma import ChromaVectorStore
 
     ChromaVectorStore(chroma_collection=build).add(nodes)
+    unit_ids = list(units)
+    for start in range(0, len(unit_ids), 1000):
+        batch = unit_ids[start : start + 1000]
+        build_units.add(
+            ids=batch,
+            embeddings=[embeddings[uid] for uid in batch],
+            documents=[units[uid][1] for uid in batch],
+            metadatas=[{"chunk": units[uid][0], "position": int(uid.rsplit(":", 1)[1])} for uid in batch],
+        )
     store.activate(
         build, {"fingerprint": fingerprint, "chunks": len(nodes), "docs": doc_hashes, "built_at": time.time()}
     )
@@ -213,6 +233,23 @@ def ingest(
     report.switched = True
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _units(nodes: list) -> dict[str, tuple[str, str]]:
+    """'chunk-id:position' -> (chunk id, sentence or list item) for every chunk."""
+    return {
+        f"{node.node_id}:{unit.position}": (node.node_id, unit.text)
+        for node in nodes
+        for unit in split_units(node.get_content(), 0)
+    }
+
+
+def _get_embeddings(collection, ids: list[str]) -> dict[str, list[float]]:  # noqa: ANN001
+    found: dict[str, list[float]] = {}
+    for start in range(0, len(ids), 500):
+        got = collection.get(ids=ids[start : start + 500], include=["embeddings"])
+        found.update({i: list(e) for i, e in zip(got["ids"], got["embeddings"])})
+    return found
 
 
 def _count_changes(report: IngestReport, nodes: list, old: dict[str, dict]) -> None:
@@ -237,4 +274,3 @@ def _default_embed_model() -> BaseEmbedding:
     from loa.embedding import ingest_embed_model
 
     return ingest_embed_model()
-

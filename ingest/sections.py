@@ -130,11 +130,11 @@ def split_headings(blocks: list[Block]) -> list[Block]:
     out: list[Block] = []
     for block in blocks:
         first = block.lines[0] if block.lines else ""
-        if block.kind == "para" and len(block.lines) > 1 and heading_level(first, indented=block.indented):
-            if first.endswith("?") or block.indented:
-                out.append(Block("para", [first], breaks=block.breaks, indented=block.indented))
-                out.append(Block("para", block.lines[1:]))
-                continue
+        heads = block.kind == "para" and len(block.lines) > 1 and heading_level(first, indented=block.indented)
+        if heads and (first.endswith("?") or block.indented):
+            out.append(Block("para", [first], breaks=block.breaks, indented=block.indented))
+            out.append(Block("para", block.lines[1:]))
+            continue
         out.append(block)
     return out
 
@@ -160,6 +160,6 @@ def _demote_empty_headings(blocks: list[Block], levels: list[int | None]) -> Non
     """A would-be sub-heading followed straight by another heading is just text."""
     for i, level in enumerate(levels[:-1]):
         nxt = levels[i + 1]
-        if level == 2 and blocks[i].kind == "para" and nxt is not None and nxt <= 2:
-            if _norm(blocks[i].text) not in SUBHEADINGS:
-                levels[i] = None
+        followed_by_heading = nxt is not None and nxt <= 2
+        if level == 2 and blocks[i].kind == "para" and followed_by_heading and _norm(blocks[i].text) not in SUBHEADINGS:
+            levels[i] = None

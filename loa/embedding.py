@@ -57,3 +57,8 @@ def ingest_embed_model(batch_size: int = 32) -> BaseEmbedding:
         normalize=True,
         max_length=MAX_WORD_PIECES,
     )
+
+
+def query_embed_model() -> BaseEmbedding:
+    """The embedding model for questions: the same weights as ingest."""
+    return ingest_embed_model(batch_size=8)

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from chromadb.api.models.Collection import Collection
 
 PREFIX = "loa_chunks_"
+UNITS_SUFFIX = "_units"  # each build's sentence and list-item embeddings, for composing answers
 POINTER = "loa_pointer"
 BUILD_COMMAND = "python -m ingest"
 
@@ -62,8 +63,7 @@ def open_client(settings: Settings) -> ClientAPI:
         return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
     except Exception as err:
         raise IndexUnavailable(
-            f"the index at {path} cannot be opened ({_reason(err)}). "
-            f"Rebuild it with: {BUILD_COMMAND} --rebuild"
+            f"the index at {path} cannot be opened ({_reason(err)}). Rebuild it with: {BUILD_COMMAND} --rebuild"
         ) from None
 
 
@@ -92,10 +92,19 @@ class IndexStore:
         try:
             meta = dict(self._pointer().metadata or {})
         except Exception as err:
-            raise IndexUnavailable(f"the index at {self.where} cannot be read ({_reason(err)}). "
-                                   f"Rebuild it with: {BUILD_COMMAND} --rebuild") from None
+            raise IndexUnavailable(
+                f"the index at {self.where} cannot be read ({_reason(err)}). Rebuild it with: {BUILD_COMMAND} --rebuild"
+            ) from None
         name = meta.pop("active", None)
         return ActiveIndex(str(name), meta) if name else None
+
+    def units_collection(self, active: ActiveIndex) -> Collection:
+        try:
+            return self.client.get_collection(active.name + UNITS_SUFFIX, embedding_function=None)
+        except Exception as err:
+            raise IndexUnavailable(
+                f"the index at {self.where} is incomplete ({_reason(err)}). Rebuild it with: {BUILD_COMMAND} --rebuild"
+            ) from None
 
     def serving_collection(self) -> tuple[Collection, ActiveIndex]:
         """The collection to answer from, or a clear error saying how to build one."""
@@ -111,11 +120,13 @@ class IndexStore:
             ) from None
         return collection, active
 
-    def create_build(self) -> Collection:
+    def create_build(self) -> tuple[Collection, Collection]:
+        """A new, empty chunk collection and its units collection."""
         name = f"{PREFIX}{time.strftime('%Y%m%d%H%M%S')}_{uuid.uuid4().hex[:6]}"
-        return self.client.create_collection(
-            name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
-        )
+        config = {"hnsw": {"space": "cosine"}}
+        chunks = self.client.create_collection(name, embedding_function=None, configuration=config)
+        units = self.client.create_collection(name + UNITS_SUFFIX, embedding_function=None, configuration=config)
+        return chunks, units
 
     def activate(self, collection: Collection, info: dict[str, str | int | float]) -> None:
         """Make a finished build the serving one: a single metadata write."""
@@ -127,7 +138,7 @@ class IndexStore:
         dropped = []
         for collection in self.client.list_collections():
             name = collection.name if hasattr(collection, "name") else str(collection)
-            if name.startswith(PREFIX) and (active is None or name != active.name):
+            if name.startswith(PREFIX) and (active is None or name not in (active.name, active.name + UNITS_SUFFIX)):
                 self.client.delete_collection(name)
                 dropped.append(name)
         return dropped

@@ -7,12 +7,16 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 from ingest.__main__ import main as ingest_main
 from ingest.pipeline import ingest
 from loa.settings import PROJECT_ROOT
 from loa.store import IndexStore
+
+MANIFEST_ENTRY = (
+    '\n[[document]]\nfile = "{}"\ntitle = "TITLE"\npublisher = "P"\nsource = "S"\n'
+    'status = "STATUS"\ndate = "2024"\ndescription = "x"\n'
+)
 
 
 def quiet(msg: str) -> None:
@@ -61,7 +65,8 @@ def test_rebuild_embeds_everything_again(settings, fake_embed) -> None:
     again = run(settings, fake_embed, rebuild=True)
     assert again.switched and again.embedded == first.chunks
     store = IndexStore.open(settings)
-    assert len([c for c in store.client.list_collections() if c.name.startswith("loa_chunks_")]) == 1
+    names = sorted(c.name for c in store.client.list_collections() if c.name.startswith("loa_chunks_"))
+    assert names == [store.active().name, store.active().name + "_units"]
 
 
 def test_bad_files_are_named_and_the_rest_ingests(settings, fake_embed) -> None:
@@ -71,8 +76,10 @@ def test_bad_files_are_named_and_the_rest_ingests(settings, fake_embed) -> None:
     (corpus / "picture.png").write_bytes(b"\x89PNG\r\n")
     (corpus / "not-listed.md").write_text("# Hello\n\nNot in the manifest.")
     manifest = corpus / "manifest.toml"
-    entry = '\n[[document]]\nfile = "{}"\ntitle = "T"\npublisher = "P"\nsource = "S"\nstatus = "published"\ndate = "d"\ndescription = "x"\n'
-    manifest.write_text(manifest.read_text() + "".join(entry.format(n) for n in ("empty.txt", "latin1.txt", "ghost.txt")))
+    entry = MANIFEST_ENTRY.replace("TITLE", "T").replace("STATUS", "published")
+    manifest.write_text(
+        manifest.read_text() + "".join(entry.format(n) for n in ("empty.txt", "latin1.txt", "ghost.txt"))
+    )
     report = run(settings, fake_embed)
     text = "\n".join(report.problems)
     assert "empty.txt: is empty" in text
@@ -105,7 +112,7 @@ def test_html_and_markdown_documents(settings, fake_embed) -> None:
         "<ul><li>swimming</li><li>drama</li></ul><script>alert(1)</script></body></html>"
     )
     (corpus / "notes.md").write_text("# Travel Training Team\n\n## Contact\n\nEmail travel@example.org\n")
-    entry = '\n[[document]]\nfile = "{}"\ntitle = "{}"\npublisher = "P"\nsource = "S"\nstatus = "draft"\ndate = "2024"\ndescription = "x"\n'
+    entry = MANIFEST_ENTRY.replace("TITLE", "{}").replace("STATUS", "draft")
     manifest = corpus / "manifest.toml"
     manifest.write_text(manifest.read_text() + entry.format("extra.html", "Extra") + entry.format("notes.md", "Notes"))
     report = run(settings, fake_embed)
@@ -133,7 +140,9 @@ ingest(settings, rebuild=True, embed_model=SlowEmbedding(model_name="slow"), pro
 def test_killed_ingest_leaves_the_previous_index_serving(settings, fake_embed) -> None:
     first = run(settings, fake_embed)
     script = KILL_SCRIPT.format(root=str(PROJECT_ROOT), corpus=str(settings.corpus_dir), index=str(settings.index_dir))
-    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
     try:
         deadline = time.monotonic() + 60
         line = ""
@@ -149,9 +158,14 @@ def test_killed_ingest_leaves_the_previous_index_serving(settings, fake_embed) -
     store = IndexStore.open(settings)
     collection, active = store.serving_collection()
     assert collection.count() == first.chunks, "the previous index still serves in full"
-    half_built = [c.name for c in store.client.list_collections() if c.name.startswith("loa_chunks_") and c.name != active.name]
+    half_built = [
+        c.name
+        for c in store.client.list_collections()
+        if c.name.startswith("loa_chunks_") and active.name not in c.name
+    ]
     assert half_built, "the killed run had started a build of its own"
     again = run(settings, fake_embed, rebuild=True)
     assert again.switched
     store = IndexStore.open(settings)
-    assert [c.name for c in store.client.list_collections() if c.name.startswith("loa_chunks_")] == [store.active().name]
+    names = sorted(c.name for c in store.client.list_collections() if c.name.startswith("loa_chunks_"))
+    assert names == [store.active().name, store.active().name + "_units"]

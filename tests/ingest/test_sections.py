@@ -13,14 +13,31 @@ INFOS = {info.file: info for info in load_manifest(CORPUS)[0]}
 
 TEAMS = {
     "learning-inclusion-service.txt": [
-        "Educational Psychology", "SENIT", "EY SENIT", "Portage", "Inclusion Support Worker team", "DAHIT",
-        "Visual Impairment Team", "SENSAP", "Funding For Inclusion", "Children Missing Out on Education",
-        "Elective Home Education", "Attendance Service", "School Exclusions", "Pupil Tuition Team",
-        "Medical Needs Teaching Service", "Virtual School", "Dyslexia",
+        "Educational Psychology",
+        "SENIT",
+        "EY SENIT",
+        "Portage",
+        "Inclusion Support Worker team",
+        "DAHIT",
+        "Visual Impairment Team",
+        "SENSAP",
+        "Funding For Inclusion",
+        "Children Missing Out on Education",
+        "Elective Home Education",
+        "Attendance Service",
+        "School Exclusions",
+        "Pupil Tuition Team",
+        "Medical Needs Teaching Service",
+        "Virtual School",
+        "Dyslexia",
     ],
     "learning-access-service.txt": [
-        "Children Missing Education Team", "Elective Home Education Team", "Medical Needs Teaching Service",
-        "Pupil Tuition Team", "School Attendance Team", "School Exclusions Team",
+        "Children Missing Education Team",
+        "Elective Home Education Team",
+        "Medical Needs Teaching Service",
+        "Pupil Tuition Team",
+        "School Attendance Team",
+        "School Exclusions Team",
     ],
 }
 

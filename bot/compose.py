@@ -1,0 +1,258 @@
+"""Compose a short answer from the corpus's own sentences, each with a citation.
+
+Sentences are quoted whole, never reworded. The lead is the sentence that best
+answers the question (by meaning, words and the passage's rank); a list it
+introduces comes as bullets; for who/how/where questions a contact line
+follows, quoted exactly as written. Acronyms are spelt out the first time they
+appear, from the corpus glossary.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.answer import Citation, Passage
+from bot.text import EMAIL, PHONE, Unit, split_units, terms
+
+DATA = Path(__file__).parent / "data"
+MESSAGES = tomllib.loads((DATA / "messages.toml").read_text(encoding="utf-8"))
+_CONTACT_INTENT = re.compile((DATA / "contact_intent.txt").read_text(encoding="utf-8").strip(), re.I)
+_TEAM_WORDS = re.compile(r"\b(team|service|services|the|leeds)\b|\(.*?\)", re.I)
+_TESTIMONIAL = re.compile(r"^[“\"']|what people say|^(my|i|i'm|i’m|i've|i’ve|we've|we’ve) ", re.I)
+
+
+@dataclass(frozen=True)
+class ComposeSettings:
+    max_lead: int = 3  # sentences in the opening
+    max_bullets: int = 8
+    follow_ratio: float = 0.75  # a further lead sentence must score this share of the first
+    next_ratio: float = 0.6  # ... or this share, when it follows the lead in the same passage
+    w_unit: float = 0.5  # meaning: the sentence's own similarity to the question
+    w_lexical: float = 0.3  # words shared with the question (and its expansions)
+    w_passage: float = 0.2  # the passage's similarity and rank
+    min_chars: int = 30  # shorter units only answer when they hold a contact
+
+
+@dataclass
+class Composition:
+    text: str
+    pieces: list[str]  # streamable: one sentence or list item each
+    citations: list[Citation]
+    expansions: dict[str, str] = field(default_factory=dict)
+    lead_score: float = 0.0
+    lead_similarity: float = 0.0
+
+
+def contact_intent(question: str) -> bool:
+    return bool(_CONTACT_INTENT.search(question))
+
+
+def team_key(team: str) -> str:
+    """'Pupil Tuition Team' and 'Pupil tuition team (PPT)' name the same team."""
+    return " ".join(_TEAM_WORDS.sub(" ", team.lower()).split())
+
+
+class ExtractiveComposer:
+    def __init__(
+        self,
+        all_passages: dict[str, Passage],
+        glossary: dict[str, str],
+        config: ComposeSettings | None = None,
+    ) -> None:
+        self.config = config or ComposeSettings()
+        self.glossary = glossary
+        self.by_team: dict[str, list[Passage]] = {}
+        for p in sorted(all_passages.values(), key=lambda p: (p.is_draft, p.doc, p.start)):
+            if p.team:
+                self.by_team.setdefault(team_key(p.team), []).append(p)
+        docs = [set(terms(p.section + " " + p.text)) for p in all_passages.values()]
+        counts = Counter(t for d in docs for t in d)
+        n = max(len(docs), 1)
+        self.idf = {t: math.log(1 + n / c) for t, c in counts.items()}
+        self._default_idf = math.log(1 + n)
+
+    # -- scoring -----------------------------------------------------------
+    def _weights(self, question: str, expanded: str) -> dict[str, float]:
+        weights = {t: self.idf.get(t, self._default_idf) for t in terms(question)}
+        for t in terms(expanded):
+            weights.setdefault(t, 0.5 * self.idf.get(t, self._default_idf))
+        return weights
+
+    @staticmethod
+    def _lexical(text: str, weights: dict[str, float]) -> float:
+        if not weights:
+            return 0.0
+        present = set(terms(text))
+        return sum(w for t, w in weights.items() if t in present) / sum(weights.values())
+
+    def coverage(self, question: str, passages: list[Passage]) -> float:
+        """How much of the question's weight a top passage covers (for the refusal gate)."""
+        weights = self._weights(question, question)
+        if not weights or not passages:
+            return 0.0
+        return max(self._lexical(p.section + " " + p.text, weights) for p in passages[:3])
+
+    def score_units(
+        self, question: str, expanded: str, passages: list[Passage], unit_sims: list[dict[int, float]]
+    ) -> list[tuple[float, float, Unit]]:
+        """(score, similarity, unit) for every unit of the passages, best first."""
+        c = self.config
+        weights = self._weights(question, expanded)
+        scored = []
+        for i, passage in enumerate(passages):
+            section_match = self._lexical(passage.section, weights)
+            passage_score = 0.7 * max(passage.dense, 0.0) + 0.3 / (1 + i)
+            testimonial_section = bool(_TESTIMONIAL.search(passage.section.rsplit("›", 1)[-1].strip()))
+            sims = unit_sims[i] if i < len(unit_sims) else {}
+            for unit in split_units(passage.text, i):
+                sim = sims.get(unit.position, passage.dense)
+                lexical = 0.8 * self._lexical(unit.text, weights) + 0.2 * section_match
+                score = c.w_unit * max(sim, 0.0) + c.w_lexical * lexical + c.w_passage * passage_score
+                has_contact = bool(EMAIL.search(unit.text) or PHONE.search(unit.text))
+                if len(unit.text) < c.min_chars and not has_contact:
+                    continue  # fragments make poor answers
+                if testimonial_section or _TESTIMONIAL.search(unit.text):
+                    score *= 0.5  # what people say is not what the service does
+                scored.append((score, sim, unit))
+        scored.sort(key=lambda s: -s[0])
+        return scored
+
+    # -- composing ---------------------------------------------------------
+    def compose(
+        self, question: str, expanded: str, passages: list[Passage], unit_sims: list[dict[int, float]]
+    ) -> Composition:
+        c = self.config
+        scored = self.score_units(question, expanded, passages, unit_sims)
+        if not scored:
+            return Composition("", [], [])
+        units = {(u.passage, u.position): u for u in _all_units(passages)}
+        best_score, best_sim, best = scored[0]
+        chosen = [best]
+        seen = {_norm(best.text)}
+        for score, _, unit in scored[1:]:
+            if len(chosen) >= c.max_lead:
+                break
+            if _norm(unit.text) in seen:
+                continue  # the same sentence on the other page
+            follows = unit.passage == best.passage and 0 < unit.position - best.position <= 2
+            good_enough = score >= c.follow_ratio * best_score or (follows and score >= c.next_ratio * best_score)
+            if good_enough and (unit.passage == best.passage or (unit.passage <= 1 and not unit.bullet)):
+                chosen.append(unit)
+                seen.add(_norm(unit.text))
+        lead, bullets = _arrange(chosen, units, c.max_bullets)
+
+        citations: list[Citation] = []
+        numbers: dict[str, int] = {}
+
+        def cite(passage: Passage) -> int:
+            if passage.id not in numbers:
+                numbers[passage.id] = len(citations) + 1
+                citations.append(Citation.of(numbers[passage.id], passage))
+            return numbers[passage.id]
+
+        pieces: list[str] = []
+        if lead:
+            pieces.append(" ".join(f"{u.text} [{cite(passages[u.passage])}]" for u in lead))
+        pieces += [f"- {u.text} [{cite(passages[u.passage])}]" for u in bullets]
+        if contact_intent(question):
+            used = lead + bullets
+            if not any(EMAIL.search(u.text) or PHONE.search(u.text) for u in used):
+                found = self.team_contacts(passages[best.passage], passages)
+                if found:
+                    line = " ".join(f"{text} [{cite(p)}]" for text, p in found)
+                    pieces.append(f"{MESSAGES['contact_lead']} {line}")
+                else:
+                    pieces.append(MESSAGES["no_contact"])
+        for citation in citations:
+            if citation.status == "draft":
+                pieces.append(f"_[{citation.n}] {MESSAGES['draft_note'].format(label=citation.status_label)}_")
+        pieces, expansions = self.spell_out(pieces)
+        return Composition(_join(pieces), pieces, citations, expansions, best_score, best_sim)
+
+    def team_contacts(self, lead: Passage, passages: list[Passage]) -> list[tuple[str, Passage]]:
+        """Email and phone lines for the lead passage's team: the same page first, then the team elsewhere."""
+        if lead.team:
+            same_team = self.by_team.get(team_key(lead.team), [])
+            ordered = [lead] + [p for p in same_team if p.doc == lead.doc and p.id != lead.id]
+            ordered += [p for p in same_team if p.doc != lead.doc]
+        else:
+            ordered = [lead] + [p for p in passages if p.section == lead.section and p.id != lead.id]
+        for passage in ordered:
+            found = [u.text for u in split_units(passage.text, 0) if EMAIL.search(u.text) or PHONE.search(u.text)]
+            if found:
+                return [(text, passage) for text in dict.fromkeys(found)][:3]
+        return []
+
+    def spell_out(self, pieces: list[str]) -> tuple[list[str], dict[str, str]]:
+        """'SENCo' -> 'SENCo (Special Educational Needs Coordinator)', once per answer."""
+        expansions: dict[str, str] = {}
+        text_so_far = ""
+        out = []
+        for piece in pieces:
+            for acronym, long_form in self.glossary.items():
+                if acronym in expansions:
+                    continue
+                # not inside an email, web address or an existing bracket
+                pattern = re.compile(rf"(?<![\w(@./-]){re.escape(acronym)}(?![\w)@/-])(?!\.\w)(?!\s*\()")
+                if pattern.search(piece) and long_form.lower() not in (text_so_far + piece).lower():
+                    piece = pattern.sub(lambda m, lf=long_form: f"{m.group(0)} ({lf})", piece, count=1)
+                    expansions[acronym] = long_form
+            text_so_far += piece
+            out.append(piece)
+        return out, expansions
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", text.lower()).split())
+
+
+def _all_units(passages: list[Passage]) -> list[Unit]:
+    return [u for i, p in enumerate(passages) for u in split_units(p.text, i)]
+
+
+def _arrange(chosen: list[Unit], units: dict[tuple[int, int], Unit], max_bullets: int) -> tuple[list[Unit], list[Unit]]:
+    """Lead sentences in source order, then list items: a list comes with the sentence introducing it."""
+    lead: list[Unit] = []
+    bullets: list[Unit] = []
+    for unit in chosen:
+        head = unit.position if unit.text.endswith(":") else unit.lead_in
+        if head is not None:
+            intro = units[(unit.passage, head)]
+            items = [u for key, u in sorted(units.items()) if key[0] == unit.passage and u.lead_in == head]
+            if intro not in lead:
+                lead.append(intro)
+            if unit.bullet and unit in items:
+                items.remove(unit)
+                items.insert(0, unit)
+            bullets += [u for u in items if u not in bullets]
+        elif unit.bullet:
+            # a list with no sentence before it (a table row): its items come together
+            siblings = [
+                u for key, u in sorted(units.items()) if key[0] == unit.passage and u.bullet and u.lead_in is None
+            ]
+            bullets += [u for u in siblings if u not in bullets]
+        elif unit not in lead:
+            lead.append(unit)
+    lead.sort(key=lambda u: (u.passage, u.position))
+    return lead, _source_order(bullets[:max_bullets])
+
+
+def _source_order(units: list[Unit]) -> list[Unit]:
+    return sorted(units, key=lambda u: (u.passage, u.position))
+
+
+def _join(pieces: list[str]) -> str:
+    out = ""
+    for piece in pieces:
+        if not out:
+            out = piece
+        elif piece.startswith("- ") and out.split("\n")[-1].startswith("- "):
+            out += "\n" + piece
+        else:
+            out += "\n\n" + piece
+    return out

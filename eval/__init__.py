@@ -1,0 +1,1 @@
+"""The QA benchmark: questions with gold answers and evidence, and the tools that score the bot."""

@@ -1,0 +1,133 @@
+"""python -m eval: the QA benchmark, baselines side by side, speed, reports and the CI gate."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from loa.settings import PROJECT_ROOT, Settings, SettingsError, configure_offline
+
+THRESHOLDS = Path(__file__).parent / "thresholds.toml"
+
+
+def gate(results: dict[str, Any], path: Path = THRESHOLDS) -> dict[str, Any]:
+    """Compare the assistant's numbers with the committed thresholds."""
+    limits = tomllib.loads(path.read_text(encoding="utf-8"))
+    overall = results["systems"]["assistant"]["answers"]["overall"]
+    invented = results["systems"]["assistant"]["invented"]
+    values = {name: (overall.get(name) or {}).get("value") for name in overall}
+    values["invented"] = invented["contacts"] + invented["numbers"] + invented["team_names"]
+    checks = []
+    for op, table in ((">=", limits.get("min", {})), ("<=", limits.get("max", {}))):
+        for metric, threshold in table.items():
+            value = values.get(metric)
+            ok = value is not None and (value >= threshold if op == ">=" else value <= threshold)
+            checks.append({"metric": metric, "value": value, "threshold": threshold, "op": op, "ok": ok})
+    return {"passed": all(c["ok"] for c in checks), "checks": checks}
+
+
+def main(argv: list[str] | None = None) -> int:
+    configure_offline()
+    parser = argparse.ArgumentParser(prog="python -m eval", description=__doc__)
+    parser.add_argument("--questions", type=Path, help="QA file (JSONL); default eval/qa.jsonl")
+    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "eval" / "out", help="report folder")
+    parser.add_argument("--only", metavar="CATEGORY", help="run one category")
+    parser.add_argument("--no-baselines", action="store_true", help="skip baselines (a) and (b)")
+    parser.add_argument("--no-speed", action="store_true", help="skip cold-start and ingest timings")
+    parser.add_argument("--gate", action="store_true", help="exit 1 if a threshold in eval/thresholds.toml fails")
+    args = parser.parse_args(argv)
+
+    from eval.qa import CATEGORIES, QA_FILE, load_qa
+    from eval.report import markdown_summary, write_reports
+    from loa.store import IndexUnavailable
+
+    questions = args.questions or QA_FILE
+    try:
+        items, errors = load_qa(questions)
+    except OSError as err:
+        print(f"eval: cannot read {questions}: {err.strerror or err}", file=sys.stderr)
+        return 2
+    for error in errors:
+        print(f"eval: skipped {questions.name} {error}", file=sys.stderr)
+    if args.only:
+        if args.only not in CATEGORIES:
+            print(f"eval: unknown category {args.only!r}; one of: {', '.join(CATEGORIES)}", file=sys.stderr)
+            return 2
+        items = [i for i in items if i.category == args.only]
+    if not items:
+        print("eval: no questions to run", file=sys.stderr)
+        return 2
+
+    try:
+        settings = Settings.from_env()
+        results = run(settings, items, errors, baselines=not args.no_baselines, speed=not args.no_speed)
+    except (IndexUnavailable, SettingsError) as err:
+        print(f"eval: {err}", file=sys.stderr)
+        return 2
+    results["meta"].update(questions_file=str(questions), only=args.only)
+    results["gate"] = gate(results)
+    paths = write_reports(results, args.out)
+    print(markdown_summary(results))
+    print("\n".join(f"{kind}: {path}" for kind, path in paths.items()))
+    if args.gate:
+        for check in results["gate"]["checks"]:
+            mark = "ok  " if check["ok"] else "FAIL"
+            print(f"gate {mark} {check['metric']} = {check['value']} ({check['op']} {check['threshold']})")
+        return 0 if results["gate"]["passed"] else 1
+    return 0
+
+
+def run(settings: Settings, items: list, errors: list[str], *, baselines: bool, speed: bool) -> dict[str, Any]:
+    from bot.assistant import Bot
+    from eval.evidence import EvidenceLocator
+    from eval.runner import ratios, run_assistant, run_baseline, timestamp
+    from ingest.pipeline import load_corpus
+
+    docs, _ = load_corpus(settings)
+    locator = EvidenceLocator({d.info.file: d.text for d in docs})
+    bot = Bot.from_defaults(settings)
+    assistant, failures = run_assistant(bot, items, locator)
+    systems = {"assistant": assistant.results()}
+    if baselines:
+        from eval.baselines import BM25Top3, LlamaIndexDefaults
+
+        cleaned = {d.info.file: (d.text, {"title": d.info.title, "status": d.info.status}) for d in docs}
+        for name, system in (
+            ("llama_index_defaults", LlamaIndexDefaults(cleaned, bot.retriever.embed_model)),
+            ("bm25_top3", BM25Top3(bot.retriever.nodes, bot.retriever.passages)),
+        ):
+            systems[name] = run_baseline(system, items, locator).results()
+    timings: dict[str, Any] = {
+        "warm_p50_ms": systems["assistant"]["latency_ms"]["p50"],
+        "warm_p95_ms": systems["assistant"]["latency_ms"]["p95"],
+    }
+    if speed:
+        from eval.speed import measure
+
+        timings.update(measure(settings))
+    import resource
+
+    timings["eval_peak_memory_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return {
+        "meta": {
+            "date": timestamp(),
+            "n_items": len(items),
+            "settings": {
+                "top_k": settings.top_k,
+                "chunk_tokens": settings.chunk_tokens,
+                "chunk_overlap": settings.chunk_overlap,
+            },
+        },
+        "systems": systems,
+        "ratios": ratios(systems) if baselines else {},
+        "speed": timings,
+        "failures": failures[:40],
+        "errors": errors,
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,147 @@
+"""Run the assistant and the baselines over the QA set and gather every number."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from bot.answer import Passage
+from eval.evidence import EvidenceLocator, Span, overlaps
+from eval.metrics import Cited, Scored, grouped, locate_all, retrieval_metrics, score_answer, summarise
+from eval.qa import QAItem
+
+HEADLINE = (
+    "key_facts",
+    "key_facts_all",
+    "citation_precision",
+    "citation_recall",
+    "refusal_accuracy",
+    "token_f1",
+    "rouge_l",
+)
+
+
+@dataclass
+class SystemRun:
+    label: str
+    rows: list[Scored]
+    ranks: list[int | None]
+
+    def results(self) -> dict[str, Any]:
+        latencies = [r.latency_ms for r in self.rows]
+        invented = [f"{r.id}: {x}" for r in self.rows for x in r.invented]
+        return {
+            "label": self.label,
+            "retrieval": retrieval_metrics(self.ranks),
+            "answers": {
+                "overall": summarise(self.rows),
+                "by_category": grouped(self.rows, lambda r: r.category),
+                "by_persona": grouped(self.rows, lambda r: r.persona),
+            },
+            "invented": {
+                "contacts": sum(1 for x in invented if "@" in x or _is_phone(x)),
+                "numbers": sum(1 for x in invented if not ("@" in x or _is_phone(x)) and any(c.isdigit() for c in x)),
+                "team_names": sum(1 for x in invented if not any(c.isdigit() for c in x) and "@" not in x),
+                "examples": invented[:20],
+            },
+            "latency_ms": {
+                "p50": float(np.percentile(latencies, 50)) if latencies else None,
+                "p95": float(np.percentile(latencies, 95)) if latencies else None,
+                "mean": float(np.mean(latencies)) if latencies else None,
+                "samples": [round(x, 2) for x in latencies],
+            },
+        }
+
+
+def _is_phone(text: str) -> bool:
+    digits = text.split(": ", 1)[-1]
+    return digits.isdigit() and len(digits) >= 10 and digits.startswith("0")
+
+
+def _cited(passages: Iterable[Passage]) -> list[Cited]:
+    return [Cited(p.doc, p.start, p.end, p.text, p.section) for p in passages]
+
+
+def _rank(passages: list[Passage], spans: list[Span]) -> int | None:
+    return next((i for i, p in enumerate(passages) if any(overlaps(s, p.doc, p.start, p.end) for s in spans)), None)
+
+
+def _progress(items: list[QAItem], label: str):  # noqa: ANN202
+    from tqdm import tqdm
+
+    return tqdm(items, desc=label, unit="q", file=sys.stderr, leave=False, disable=not sys.stderr.isatty())
+
+
+def run_assistant(bot, items: list[QAItem], locator: EvidenceLocator) -> tuple[SystemRun, list[dict]]:  # noqa: ANN001
+    rows, ranks, failures = [], [], []
+    for item in _progress(items, "assistant"):
+        history = list(item.history)
+        answer = bot.ask(item.question, history)
+        spans = locate_all(locator, item)
+        cited = _cited(
+            Passage.from_metadata(
+                c.chunk_id, c.text, {"doc": c.doc, "start": c.start, "end": c.end, "section": c.section}
+            )
+            for c in answer.citations
+        )
+        refused = answer.refused and answer.kind != "crisis"
+        row = score_answer(item, answer.answer, refused, cited, spans, answer.expansions, answer.latency_ms)
+        rows.append(row)
+        if spans and item.answerable:
+            ranks.append(_rank(bot.search(item.question, history), spans))
+        if row.missing or row.invented or refused != item.refusal_expected:
+            failures.append(
+                {
+                    "id": item.id,
+                    "category": item.category,
+                    "question": item.question,
+                    "missing": row.missing
+                    + [f"invented: {x}" for x in row.invented]
+                    + (
+                        [f"refused={refused}, expected {item.refusal_expected}"]
+                        if refused != item.refusal_expected
+                        else []
+                    ),
+                    "answer": answer.answer[:600],
+                }
+            )
+    return SystemRun("This assistant", rows, ranks), failures
+
+
+def run_baseline(system, items: list[QAItem], locator: EvidenceLocator) -> SystemRun:  # noqa: ANN001
+    rows, ranks = [], []
+    for item in _progress(items, system.label[:12]):
+        question = " ".join([t["content"] for t in item.history if t.get("role") == "user"][-1:] + [item.question])
+        result = system.ask(question)
+        spans = locate_all(locator, item)
+        rows.append(score_answer(item, result.answer, False, _cited(result.passages), spans, {}, result.latency_ms))
+        if spans and item.answerable:
+            ranks.append(_rank(result.passages, spans))
+    return SystemRun(system.label, rows, ranks)
+
+
+def ratios(systems: dict[str, dict]) -> dict[str, dict[str, float | None]]:
+    ours = systems["assistant"]["answers"]["overall"]
+    out: dict[str, dict[str, float | None]] = {}
+    for name, system in systems.items():
+        if name == "assistant":
+            continue
+        theirs = system["answers"]["overall"]
+        row: dict[str, float | None] = {}
+        for metric in HEADLINE:
+            a, b = ours[metric]["value"], theirs[metric]["value"]
+            row[metric] = round(a / b, 2) if a is not None and b else None
+        for metric in ("hit@1", "hit@5", "mrr"):
+            a, b = systems["assistant"]["retrieval"][metric], system["retrieval"][metric]
+            row[metric] = round(a / b, 2) if b else None
+        out[f"assistant / {name}"] = row
+    return out
+
+
+def timestamp() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
