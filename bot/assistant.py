@@ -34,6 +34,16 @@ class Gate:
         return dense >= self.min_dense or coverage >= self.min_coverage
 
 
+@dataclass
+class Evidence:
+    context: str  # the question, with the previous one when it is a follow-up
+    expanded: str
+    passages: list[Passage]
+    unit_sims: list[dict[int, float]]
+    best_unit: float  # similarity of the best sentence to the question
+    coverage: float  # share of the question's words a top passage holds
+
+
 class Bot:
     def __init__(
         self,
@@ -84,9 +94,8 @@ class Bot:
         context = _context(" ".join(question.split()), history or [])
         return _published_first(self.retriever.retrieve(context, self.expander.expand(context)))
 
-    def _answer(self, question: str, history: list[Turn]) -> Answer:
-        if not question:
-            return Answer(question, "Please type a question.", refused=True, kind="empty")
+    def gather(self, question: str, history: list[Turn]) -> Evidence:
+        """Retrieve, and measure how well the best passages match (the gate's signals)."""
         context = _context(question, history)
         expanded = self.expander.expand(context)
         vector = self.retriever.embed_query(context)
@@ -94,9 +103,15 @@ class Bot:
         unit_sims = [self.retriever.unit_similarity(vector, p.id) for p in passages]
         best_unit = max((s for sims in unit_sims for s in sims.values()), default=0.0)
         coverage = self.composer.coverage(context, passages)
-        if not passages or not self.gate.answers(best_unit, coverage):
+        return Evidence(context, expanded, passages, unit_sims, best_unit, coverage)
+
+    def _answer(self, question: str, history: list[Turn]) -> Answer:
+        if not question:
+            return Answer(question, "Please type a question.", refused=True, kind="empty")
+        evidence = self.gather(question, history)
+        if not evidence.passages or not self.gate.answers(evidence.best_unit, evidence.coverage):
             return self.refuse(question)
-        composition = self.composer.compose(context, expanded, passages, unit_sims)
+        composition = self.composer.compose(evidence.context, evidence.expanded, evidence.passages, evidence.unit_sims)
         return Answer(
             question,
             composition.text,

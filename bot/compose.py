@@ -23,18 +23,24 @@ DATA = Path(__file__).parent / "data"
 MESSAGES = tomllib.loads((DATA / "messages.toml").read_text(encoding="utf-8"))
 _CONTACT_INTENT = re.compile((DATA / "contact_intent.txt").read_text(encoding="utf-8").strip(), re.I)
 _TEAM_WORDS = re.compile(r"\b(team|service|services|the|leeds)\b|\(.*?\)", re.I)
+_QUANTITY = re.compile(
+    r"\b(how (many|much|long|often|old)|what (share|percentage|proportion|number)|when|age|ages|figures?|statistics?|numbers?)\b",
+    re.I,
+)
+_HAS_FIGURE = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|half|quarter|third)\b", re.I)
 _TESTIMONIAL = re.compile(r"^[“\"']|what people say|^(my|i|i'm|i’m|i've|i’ve|we've|we’ve) ", re.I)
 
 
 @dataclass(frozen=True)
 class ComposeSettings:
-    max_lead: int = 3  # sentences in the opening
+    # chosen with `python -m eval.tune answers` (eval/README.md)
+    max_lead: int = 4  # sentences in the opening
     max_bullets: int = 8
-    follow_ratio: float = 0.75  # a further lead sentence must score this share of the first
-    next_ratio: float = 0.6  # ... or this share, when it follows the lead in the same passage
-    w_unit: float = 0.5  # meaning: the sentence's own similarity to the question
+    follow_ratio: float = 0.65  # a further lead sentence must score this share of the first
+    next_ratio: float = 0.55  # ... or this share, when it follows the lead in the same passage
+    w_unit: float = 0.4  # meaning: the sentence's own similarity to the question
     w_lexical: float = 0.3  # words shared with the question (and its expansions)
-    w_passage: float = 0.2  # the passage's similarity and rank
+    w_passage: float = 0.3  # the passage's similarity and rank
     min_chars: int = 30  # shorter units only answer when they hold a contact
 
 
@@ -103,6 +109,7 @@ class ExtractiveComposer:
         """(score, similarity, unit) for every unit of the passages, best first."""
         c = self.config
         weights = self._weights(question, expanded)
+        quantity = bool(_QUANTITY.search(question))
         scored = []
         for i, passage in enumerate(passages):
             section_match = self._lexical(passage.section, weights)
@@ -118,6 +125,10 @@ class ExtractiveComposer:
                     continue  # fragments make poor answers
                 if testimonial_section or _TESTIMONIAL.search(unit.text):
                     score *= 0.5  # what people say is not what the service does
+                if unit.text.endswith("?"):
+                    score *= 0.6  # a question in the text rarely answers one
+                if quantity and _HAS_FIGURE.search(unit.text):
+                    score *= 1.15  # 'how many ...?' wants a figure
                 scored.append((score, sim, unit))
         scored.sort(key=lambda s: -s[0])
         return scored
@@ -221,6 +232,15 @@ def _arrange(chosen: list[Unit], units: dict[tuple[int, int], Unit], max_bullets
     bullets: list[Unit] = []
     for unit in chosen:
         head = unit.position if unit.text.endswith(":") else unit.lead_in
+        if (
+            head is not None
+            and unit.text.endswith(":")
+            and not any(u.lead_in == head for key, u in units.items() if key[0] == unit.passage)
+        ):
+            # '... states that:' introduces a quotation, not a list: bring what follows
+            nxt = units.get((unit.passage, unit.position + 1))
+            lead += [u for u in (unit, nxt) if u is not None and u not in lead]
+            continue
         if head is not None:
             intro = units[(unit.passage, head)]
             items = [u for key, u in sorted(units.items()) if key[0] == unit.passage and u.lead_in == head]

@@ -56,20 +56,26 @@ def derive_glossary(texts: Iterable[str]) -> dict[str, str]:
     (CYP)', 'DAHIT ( Deaf and Hearing Impaired Team)', 'QToD – qualified teachers
     of the deaf', 'Individual Healthcare Plan (known as an IHP)'.
     """
-    glossary: dict[str, str] = {}
+    found: dict[str, list[str]] = {}
     for text in texts:
         flat = " ".join(text.split())
         for match in _BRACKETED.finditer(flat):
             acronym = match.group(1)
             long_form = _long_form_before(acronym, flat[max(0, match.start() - 200) : match.start()])
-            if long_form and acronym not in glossary:
-                glossary[acronym] = long_form
+            if long_form:
+                found.setdefault(acronym, []).append(long_form)
         for match in _ACR_THEN_LONG.finditer(flat):
             acronym, long_form = match.group(1), (match.group(2) or match.group(3) or "").strip(" ,")
             words = _WORD.findall(long_form)
-            if acronym not in glossary and _fits(acronym, words) and len(words) == len(long_form.split()):
-                glossary[acronym] = long_form
-    return glossary
+            if _fits(acronym, words) and len(words) == len(long_form.split()):
+                found.setdefault(acronym, []).append(long_form)
+    # prefer the form written in capitals ('Elective Home Education'), then the shortest
+    return {acr: min(forms, key=lambda f: (-_capitalised(f), len(f))) for acr, forms in found.items()}
+
+
+def _capitalised(text: str) -> float:
+    words = [w for w in _WORD.findall(text) if len(w) > 3]
+    return sum(w[0].isupper() for w in words) / max(len(words), 1)
 
 
 def load_phrases(path: Path = PHRASES_FILE) -> dict[str, str]:

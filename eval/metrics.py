@@ -49,6 +49,7 @@ class Scored:
     invented: list[str] = field(default_factory=list)
     latency_ms: float = 0.0
     rank: int | None = None  # first retrieved passage holding evidence
+    words: int | None = None  # answer length: key facts are easier to hit with more words
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ def score_answer(
     if item.refusal_expected:
         return s
     said = normalise(body)
+    s.words = len(said.split())
     if item.key_facts:
         found = [fact for fact in item.key_facts if normalise(fact) in said]
         s.key_facts = len(found) / len(item.key_facts)
@@ -165,7 +167,15 @@ def refusal_metrics(rows: Sequence[Scored]) -> dict[str, dict]:
     }
 
 
-ANSWER_METRICS = ("key_facts", "key_facts_all", "token_f1", "rouge_l", "citation_precision", "citation_recall")
+ANSWER_METRICS = (
+    "key_facts",
+    "key_facts_all",
+    "token_f1",
+    "rouge_l",
+    "citation_precision",
+    "citation_recall",
+    "words",
+)
 
 
 def summarise(rows: Sequence[Scored]) -> dict[str, dict]:

@@ -44,9 +44,9 @@ class SystemRun:
                 "by_persona": grouped(self.rows, lambda r: r.persona),
             },
             "invented": {
-                "contacts": sum(1 for x in invented if "@" in x or _is_phone(x)),
-                "numbers": sum(1 for x in invented if not ("@" in x or _is_phone(x)) and any(c.isdigit() for c in x)),
-                "team_names": sum(1 for x in invented if not any(c.isdigit() for c in x) and "@" not in x),
+                "contacts": sum(1 for x in invented if _kind(x) == "contacts"),
+                "numbers": sum(1 for x in invented if _kind(x) == "numbers"),
+                "team_names": sum(1 for x in invented if _kind(x) == "team_names"),
                 "examples": invented[:20],
             },
             "latency_ms": {
@@ -58,8 +58,15 @@ class SystemRun:
         }
 
 
-def _is_phone(text: str) -> bool:
-    digits = text.split(": ", 1)[-1]
+def _kind(example: str) -> str:
+    """'q012: 0113 000 0000' -> 'contacts' / 'numbers' / 'team_names'."""
+    value = example.split(": ", 1)[-1]
+    if "@" in value or _is_phone(value):
+        return "contacts"
+    return "numbers" if any(ch.isdigit() for ch in value) else "team_names"
+
+
+def _is_phone(digits: str) -> bool:
     return digits.isdigit() and len(digits) >= 10 and digits.startswith("0")
 
 

@@ -1,0 +1,150 @@
+"""python -m eval.tune: the sweeps that chose the retrieval and answer settings.
+
+  python -m eval.tune retrieval     hit@k and MRR for retriever variants (uses the current index)
+  python -m eval.tune answers       key facts and citations for composer settings
+  python -m eval.tune chunks        re-ingests at several chunk sizes into temporary indexes
+
+Results are printed as Markdown tables; eval/README.md records the last run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+from loa.settings import Settings, configure_offline
+
+
+def _setup(settings: Settings):  # noqa: ANN202
+    from bot.assistant import Bot
+    from eval.evidence import EvidenceLocator
+    from eval.qa import load_qa
+    from ingest.pipeline import load_corpus
+
+    docs, _ = load_corpus(settings)
+    locator = EvidenceLocator({d.info.file: d.text for d in docs})
+    items, _ = load_qa()
+    bot = Bot.from_defaults(settings)
+    cache: dict[str, object] = {}
+    original = bot.retriever.embed_query
+
+    def cached(text: str):  # noqa: ANN202
+        if text not in cache:
+            cache[text] = original(text)
+        return cache[text]
+
+    bot.retriever.embed_query = cached  # type: ignore[method-assign]
+    return bot, items, locator
+
+
+def retrieval_table(bot, items, locator, variants: dict[str, object]) -> list[str]:  # noqa: ANN001
+    from bot.retrieve import HybridRetriever
+    from eval.metrics import locate_all, retrieval_metrics
+    from eval.runner import _rank
+
+    rows = ["| variant | hit@1 | hit@3 | hit@5 | hit@10 | MRR |", "|---|---|---|---|---|---|"]
+    base = bot.retriever
+    for name, config in variants.items():
+        hybrid = HybridRetriever.__new__(HybridRetriever)
+        hybrid.__dict__.update(base.__dict__)
+        HybridRetriever._build_fusion(hybrid, config)
+        bot.retriever = hybrid
+        ranks = []
+        for item in items:
+            spans = locate_all(locator, item)
+            if spans and item.answerable:
+                ranks.append(_rank(bot.search(item.question, list(item.history)), spans))
+        m = retrieval_metrics(ranks)
+        rows.append(
+            f"| {name} | {m['hit@1']:.3f} | {m['hit@3']:.3f} | {m['hit@5']:.3f} | {m['hit@10']:.3f} | {m['mrr']:.3f} |"
+        )
+        print(rows[-1], file=sys.stderr)
+    bot.retriever = base
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    configure_offline()
+    parser = argparse.ArgumentParser(prog="python -m eval.tune", description=__doc__)
+    parser.add_argument("what", choices=["retrieval", "answers", "chunks"])
+    args = parser.parse_args(argv)
+    settings = Settings.from_env()
+    from bot.retrieve import RetrievalSettings
+
+    if args.what == "retrieval":
+        bot, items, locator = _setup(settings)
+        d = RetrievalSettings()
+        variants = {
+            "dense only": replace(d, sparse_k=0, sentence_k=0),
+            "BM25 only": replace(d, dense_k=0, sentence_k=0),
+            "best sentence only": replace(d, dense_k=0, sparse_k=0),
+            "dense + BM25 (RRF)": replace(d, sentence_k=0),
+            "dense + BM25 + best sentence (RRF)": d,
+            "dense + BM25 + best sentence (relative score)": replace(d, mode="relative_score"),
+            "dense + BM25 + best sentence (distance-based)": replace(d, mode="dist_based_score"),
+            "... RRF, dense on the expanded question": replace(d, expand_dense=True),
+        }
+        print("\n".join(retrieval_table(bot, items, locator, variants)))
+    elif args.what == "answers":
+        print(answers_table(settings))
+    else:
+        print(chunks_table(settings))
+    return 0
+
+
+def answers_table(settings: Settings) -> str:
+    from bot.compose import ComposeSettings
+    from eval.runner import run_assistant
+
+    bot, items, locator = _setup(settings)
+    rows = [
+        "| w_unit | w_lexical | max_lead | follow | key facts | all facts | cit. precision | cit. recall |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    answerable = [i for i in items if i.answerable]
+    for w_unit, w_lex, max_lead, follow in itertools.product((0.4, 0.5, 0.6), (0.2, 0.3), (3, 4), (0.65, 0.75)):
+        bot.composer.config = replace(
+            ComposeSettings(),
+            w_unit=w_unit,
+            w_lexical=w_lex,
+            w_passage=round(1 - w_unit - w_lex, 2),
+            max_lead=max_lead,
+            follow_ratio=follow,
+        )
+        run, _ = run_assistant(bot, answerable, locator)
+        o = run.results()["answers"]["overall"]
+        rows.append(
+            f"| {w_unit} | {w_lex} | {max_lead} | {follow} | {o['key_facts']['value']:.3f} | {o['key_facts_all']['value']:.3f}"
+            f" | {o['citation_precision']['value']:.3f} | {o['citation_recall']['value']:.3f} |"
+        )
+        print(rows[-1], file=sys.stderr)
+    return "\n".join(rows)
+
+
+def chunks_table(settings: Settings) -> str:
+    from ingest.pipeline import ingest
+
+    rows = ["| chunk tokens | chunks | hit@1 | hit@5 | MRR | key facts |", "|---|---|---|---|---|---|"]
+    for size in (96, 128, 160, 200, 256):
+        with tempfile.TemporaryDirectory(prefix="loa-tune-") as tmp:
+            trial = replace(settings, index_dir=Path(tmp), chunk_tokens=size, chunk_overlap=min(20, size // 8))
+            report = ingest(trial, progress=False, say=lambda m: None)
+            from eval.runner import run_assistant
+
+            bot, items, locator = _setup(trial)
+            run, _ = run_assistant(bot, items, locator)
+            r = run.results()
+            rows.append(
+                f"| {size} | {report.chunks} | {r['retrieval']['hit@1']:.3f} | {r['retrieval']['hit@5']:.3f}"
+                f" | {r['retrieval']['mrr']:.3f} | {r['answers']['overall']['key_facts']['value']:.3f} |"
+            )
+            print(rows[-1], file=sys.stderr)
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
