@@ -6,12 +6,15 @@ can pass fakes; ``Bot.from_defaults()`` builds them from Settings.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from bot.answer import Answer, Citation, Passage
-from bot.compose import MESSAGES, ExtractiveComposer
+from bot.compose import MESSAGES, ExtractiveComposer, _join, asks_for_contact, team_key
+from bot.conflicts import ConflictFinder
+from bot.guard import has_figure, named_places, needs_figure, screen
 from bot.query import QueryExpander, derive_glossary
 from bot.retrieve import HybridRetriever, RetrievalSettings
 from bot.text import EMAIL, PHONE, split_units
@@ -22,10 +25,14 @@ Turn = dict[str, str]  # {"role": "user" | "assistant", "content": ...}
 
 @dataclass(frozen=True)
 class Gate:
-    """Refuse when neither meaning nor words match well. Calibrated on the eval set."""
+    """Refuse when neither meaning nor words match well.
 
-    min_dense: float = 0.45  # cosine of the best passage: enough alone
-    min_coverage: float = 0.6  # share of the question's words in a top passage: enough alone
+    Calibrated on the eval set (`python -m eval.tune gate`): the best sentence's similarity
+    separates answerable from unanswerable questions; word coverage rescues only a few.
+    """
+
+    min_dense: float = 0.45  # similarity of the best sentence to the question: enough alone
+    min_coverage: float = 0.7  # share of the question's words in a top passage: enough alone
     floor_dense: float = 0.3  # below this nothing is answered
 
     def answers(self, dense: float, coverage: float) -> bool:
@@ -52,13 +59,18 @@ class Bot:
         expander: QueryExpander,
         gate: Gate | None = None,
         top_k: int = 6,
+        max_chars: int = 2000,
     ) -> None:
         self.top_k = top_k
+        self.max_chars = max_chars
         self.retriever = retriever
         self.composer = composer
         self.expander = expander
         self.gate = gate or Gate()
         self.signpost = _find_signpost(retriever.passages.values())
+        self.conflicts = ConflictFinder(retriever)
+        self._corpus_text = " ".join(" ".join(p.text.split()) for p in retriever.passages.values()).lower()
+        self._team_keys = {k for p in retriever.passages.values() for k in _team_names(p) if len(k) > 3}
 
     @classmethod
     def from_defaults(cls, settings: Settings | None = None, embed_model=None) -> Bot:  # noqa: ANN001
@@ -73,7 +85,11 @@ class Bot:
         )
         glossary = derive_glossary(p.text for p in retriever.passages.values())
         return cls(
-            retriever, ExtractiveComposer(retriever.passages, glossary), QueryExpander(glossary), top_k=settings.top_k
+            retriever,
+            ExtractiveComposer(retriever.passages, glossary),
+            QueryExpander(glossary),
+            top_k=settings.top_k,
+            max_chars=settings.max_input_chars,
         )
 
     # -- asking ------------------------------------------------------------
@@ -94,6 +110,18 @@ class Bot:
         context = _context(" ".join(question.split()), history or [])
         return _published_first(self.retriever.retrieve(context, self.expander.expand(context)))
 
+    def context(self, passage_id: str) -> tuple[str, Passage, str]:
+        """A passage with the text of the chunks before and after it in the same section."""
+        passage = self.retriever.passages[passage_id]
+        same = sorted(
+            (p for p in self.retriever.passages.values() if p.doc == passage.doc and p.section == passage.section),
+            key=lambda p: p.start,
+        )
+        i = same.index(passage)
+        before = same[i - 1].text if i > 0 else ""
+        after = same[i + 1].text if i + 1 < len(same) else ""
+        return before, passage, after
+
     def gather(self, question: str, history: list[Turn]) -> Evidence:
         """Retrieve, and measure how well the best passages match (the gate's signals)."""
         context = _context(question, history)
@@ -106,30 +134,158 @@ class Bot:
         return Evidence(context, expanded, passages, unit_sims, best_unit, coverage)
 
     def _answer(self, question: str, history: list[Turn]) -> Answer:
-        if not question:
-            return Answer(question, "Please type a question.", refused=True, kind="empty")
-        evidence = self.gather(question, history)
-        if not evidence.passages or not self.gate.answers(evidence.best_unit, evidence.coverage):
-            return self.refuse(question)
-        composition = self.composer.compose(evidence.context, evidence.expanded, evidence.passages, evidence.unit_sims)
+        checked = screen(question, self.max_chars)
+        opening: list[str] = []  # fixed messages that come before the answer
+        notes: list[str] = []
+        if checked.truncated:
+            notes.append("truncated")
+        if checked.crisis:
+            return self._crisis(question)
+        if checked.injection:
+            opening.append(MESSAGES["injection"])
+            notes.append("injection")
+        if checked.abuse:
+            opening.append(MESSAGES["abuse"])
+            notes.append("abuse")
+        closing = [MESSAGES["personal"]] if checked.personal else []
+        if checked.personal:
+            notes.append("personal-data")
+        if not checked.question.strip(" ?.!"):
+            if opening:
+                return self.refuse(question, MESSAGES["off_topic"], opening=opening, notes=notes, kind="declined")
+            return Answer(question, "Please type a question.", refused=True, kind="empty", notes=notes)
+        if checked.off_topic:
+            return self.refuse(question, MESSAGES["off_topic"], opening=opening, notes=notes, kind="declined")
+
+        unknown = [name for name in named_places(checked.question) if not self._known_name(name)]
+        if unknown:
+            reason = MESSAGES["unknown_place"].format(name=unknown[0])
+            return self.refuse(question, reason, opening=opening, notes=notes)
+        evidence = self.gather(checked.question, history)
+        answered = bool(evidence.passages) and self.gate.answers(evidence.best_unit, evidence.coverage)
+        composition = None
+        if answered:
+            composition = self.composer.compose(
+                evidence.context, evidence.expanded, evidence.passages, evidence.unit_sims
+            )
+            if not has_figure(checked.question, composition.text):
+                answered = False  # 'how long ...?' answered without a figure is no answer
+            elif asks_for_contact(checked.question) and composition.no_contact and not self._names_a_team(evidence):
+                answered = False  # a contact for something the documents only mention in passing
+        if checked.decision:
+            notes.append("decision")
+            if not answered:
+                return self.refuse(
+                    question, MESSAGES["decision_empty"], opening=opening, notes=notes, kind="decision", refused=False
+                )
+            opening.append(MESSAGES["decision"])
+        if not answered or composition is None:
+            reason = MESSAGES["no_figure"] if needs_figure(checked.question) and evidence.passages else None
+            return self.refuse(question, reason, opening=opening, notes=notes)
+
+        pieces, citations = list(composition.pieces), list(composition.citations)
+        disagreements = self.conflicts.find(composition.used)
+        if disagreements:
+            notes.append("conflict" if any(not d.is_version for d in disagreements) else "versions")
+            pieces += _render_disagreements(disagreements, citations)
+        pieces += _draft_notes(citations)
+        if checked.decision and self.signpost:
+            pieces.append(self._signpost_piece(citations))
+        pieces = opening + pieces + closing
+        pieces, expansions = self.composer.spell_out(pieces)
         return Answer(
             question,
-            composition.text,
-            citations=composition.citations,
-            expansions=composition.expansions,
-            sentences=composition.pieces,
+            _join(pieces),
+            citations=citations,
+            expansions=expansions,
+            sentences=pieces,
+            kind="decision" if checked.decision else "answer",
+            notes=notes,
         )
 
-    def refuse(self, question: str, reason: str | None = None) -> Answer:
-        pieces = [reason or MESSAGES["refusal"], MESSAGES["covers"]]
+    def _known_name(self, name: str) -> bool:
+        """'Leeds Virtual School' is known (the corpus has 'Virtual School'); 'Roundhay School' is not."""
+        generic = {"leeds", "the", "school", "academy", "primary", "college", "nursery", "surgery", "hospital", "high"}
+        distinctive = [w for w in name.lower().split() if w not in generic]
+        return all(re.search(rf"\b{re.escape(w)}\b", self._corpus_text) for w in distinctive)
+
+    def _names_a_team(self, evidence: Evidence) -> bool:
+        """Does the question name a team or service the documents describe (not just mention)?"""
+        asked = f" {team_key(evidence.context)} "
+        return any(f" {key} " in asked for key in self._team_keys)
+
+    def _crisis(self, question: str) -> Answer:
+        """The fixed safety message, first and on its own, with the Leeds advice line quoted."""
+        pieces = [MESSAGES["crisis"], MESSAGES["crisis_more"]]
+        citations: list[Citation] = []
+        if self.signpost:
+            pieces.append(self._signpost_piece(citations))
+        return Answer(
+            question, "\n\n".join(pieces), citations=citations, kind="crisis", sentences=pieces, notes=["crisis"]
+        )
+
+    def _signpost_piece(self, citations: list[Citation]) -> str:
+        passage = self.signpost[1]
+        n = next((c.n for c in citations if c.chunk_id == passage.id), None)
+        if n is None:
+            n = len(citations) + 1
+            citations.append(Citation.of(n, passage))
+        return f"{MESSAGES['signpost']} " + " ".join(f"{text} [{n}]" for text in self.signpost[0])
+
+    def refuse(
+        self,
+        question: str,
+        reason: str | None = None,
+        *,
+        opening: list[str] | None = None,
+        notes: list[str] | None = None,
+        kind: str = "refused",
+        refused: bool = True,
+    ) -> Answer:
+        pieces = [*(opening or []), reason or MESSAGES["refusal"], MESSAGES["covers"]]
         citations: list[Citation] = []
         if self.signpost is not None:
-            unit, passage = self.signpost
-            citations.append(Citation.of(1, passage))
-            pieces.append(f"{MESSAGES['signpost']} {unit} [1]")
+            pieces.append(self._signpost_piece(citations))
         return Answer(
-            question, "\n\n".join(pieces), refused=True, citations=citations, kind="refused", sentences=pieces
+            question,
+            "\n\n".join(pieces),
+            refused=refused,
+            citations=citations,
+            kind=kind,
+            sentences=pieces,
+            notes=list(notes or []),
         )
+
+
+def _team_names(passage: Passage) -> set[str]:
+    """A passage's team, its parts and their acronyms, as team keys: 'pupil tuition', 'ptt', 'portage'."""
+    names = {team_key(passage.team)} if passage.team else set()
+    for part in passage.section.split("›")[1:2]:
+        names.add(team_key(part))
+        names |= {a.lower() for a in re.findall(r"\(\s*([A-Z][A-Za-z]*[A-Z])\s*\)", part)}
+        names |= {w.lower() for w in re.findall(r"\b[A-Z]{3,}\b", part)}
+    return {n for n in names if n}
+
+
+def _render_disagreements(disagreements: list, citations: list[Citation]) -> list[str]:  # noqa: ANN001
+    pieces: list[str] = []
+    for d in disagreements:
+        numbers = []
+        for text, passage in (d.ours, d.theirs):
+            n = next((c.n for c in citations if c.chunk_id == passage.id), None)
+            if n is None:
+                n = len(citations) + 1
+                citations.append(Citation.of(n, passage))
+            numbers.append((text, passage, n))
+        pieces.append(MESSAGES["version_intro"] if d.is_version else MESSAGES["conflict_intro"])
+        pieces += [f"- {p.title} ({p.status_label}): {text} [{n}]" for text, p, n in numbers]
+    return pieces
+
+
+def _draft_notes(citations: list[Citation]) -> list[str]:
+    return [
+        f"_[{c.n}] {MESSAGES['draft_note'].format(label=c.status_label)}_" for c in citations if c.status == "draft"
+    ]
 
 
 def _context(question: str, history: list[Turn]) -> str:
@@ -162,17 +318,17 @@ def _published_first(passages: list[Passage]) -> list[Passage]:
     return passages
 
 
-def _find_signpost(passages) -> tuple[str, Passage] | None:  # noqa: ANN001
-    """SENDIASS's contact line, quoted from the corpus; published sources first."""
+def _find_signpost(passages) -> tuple[list[str], Passage] | None:  # noqa: ANN001
+    """SENDIASS, quoted from the corpus: the sentence naming it and its contact line. Published first."""
     candidates = []
     for p in passages:
-        for unit in split_units(p.text, 0):
-            text = unit.text
-            if ("sendiass" in text.lower() or "Information Advice" in text) and (
-                EMAIL.search(text) or PHONE.search(text)
-            ):
-                candidates.append((p.is_draft, -len(text), text, p))
+        units = [u.text for u in split_units(p.text, 0)]
+        contact = [t for t in units if "sendiass" in t.lower() and (EMAIL.search(t) or PHONE.search(t))]
+        if not contact:
+            continue
+        naming = [t for t in units if "Information Advice" in t and t not in contact][:1]
+        candidates.append((p.is_draft, naming + contact[:1], p))
     if not candidates:
         return None
-    candidates.sort(key=lambda c: (c[0], c[1]))
-    return candidates[0][2], candidates[0][3]
+    candidates.sort(key=lambda c: (c[0], -len(c[1])))
+    return candidates[0][1], candidates[0][2]

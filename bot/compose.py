@@ -21,12 +21,8 @@ from bot.text import EMAIL, PHONE, Unit, split_units, terms
 
 DATA = Path(__file__).parent / "data"
 MESSAGES = tomllib.loads((DATA / "messages.toml").read_text(encoding="utf-8"))
-_CONTACT_INTENT = re.compile((DATA / "contact_intent.txt").read_text(encoding="utf-8").strip(), re.I)
+_INTENTS = {k: re.compile(v, re.I) for k, v in tomllib.loads((DATA / "intents.toml").read_text("utf-8")).items()}
 _TEAM_WORDS = re.compile(r"\b(team|service|services|the|leeds)\b|\(.*?\)", re.I)
-_QUANTITY = re.compile(
-    r"\b(how (many|much|long|often|old)|what (share|percentage|proportion|number)|when|age|ages|figures?|statistics?|numbers?)\b",
-    re.I,
-)
 _HAS_FIGURE = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|half|quarter|third)\b", re.I)
 _TESTIMONIAL = re.compile(r"^[“\"']|what people say|^(my|i|i'm|i’m|i've|i’ve|we've|we’ve) ", re.I)
 
@@ -52,10 +48,18 @@ class Composition:
     expansions: dict[str, str] = field(default_factory=dict)
     lead_score: float = 0.0
     lead_similarity: float = 0.0
+    used: list[tuple[str, int]] = field(default_factory=list)  # (chunk id, unit position) quoted
+    no_contact: bool = False  # a contact was asked for and none was found
 
 
 def contact_intent(question: str) -> bool:
-    return bool(_CONTACT_INTENT.search(question))
+    """Who/how/where questions: an answer ends with whom to contact."""
+    return bool(_INTENTS["contact_intent"].search(question))
+
+
+def asks_for_contact(question: str) -> bool:
+    """The question is about contact details themselves."""
+    return bool(_INTENTS["asks_for_contact"].search(question))
 
 
 def team_key(team: str) -> str:
@@ -80,7 +84,8 @@ class ExtractiveComposer:
         counts = Counter(t for d in docs for t in d)
         n = max(len(docs), 1)
         self.idf = {t: math.log(1 + n / c) for t, c in counts.items()}
-        self._default_idf = math.log(1 + n)
+        # a word the documents never use ('leo', 'im') tells little about whether they answer: median weight
+        self._default_idf = sorted(self.idf.values())[len(self.idf) // 2] if self.idf else 1.0
 
     # -- scoring -----------------------------------------------------------
     def _weights(self, question: str, expanded: str) -> dict[str, float]:
@@ -109,7 +114,7 @@ class ExtractiveComposer:
         """(score, similarity, unit) for every unit of the passages, best first."""
         c = self.config
         weights = self._weights(question, expanded)
-        quantity = bool(_QUANTITY.search(question))
+        quantity = bool(_INTENTS["quantity"].search(question))
         scored = []
         for i, passage in enumerate(passages):
             section_match = self._lexical(passage.section, weights)
@@ -179,11 +184,9 @@ class ExtractiveComposer:
                     pieces.append(f"{MESSAGES['contact_lead']} {line}")
                 else:
                     pieces.append(MESSAGES["no_contact"])
-        for citation in citations:
-            if citation.status == "draft":
-                pieces.append(f"_[{citation.n}] {MESSAGES['draft_note'].format(label=citation.status_label)}_")
-        pieces, expansions = self.spell_out(pieces)
-        return Composition(_join(pieces), pieces, citations, expansions, best_score, best_sim)
+        used = [(passages[u.passage].id, u.position) for u in lead + bullets]
+        no_contact = MESSAGES["no_contact"] in pieces
+        return Composition(_join(pieces), pieces, citations, {}, best_score, best_sim, used, no_contact)
 
     def team_contacts(self, lead: Passage, passages: list[Passage]) -> list[tuple[str, Passage]]:
         """Email and phone lines for the lead passage's team: the same page first, then the team elsewhere."""

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from bot.compose import MESSAGES
 from bot.text import EMAIL, PHONE, contacts, numbers
 from eval.evidence import EvidenceLocator, Span, overlaps
 from eval.qa import QAItem
@@ -28,6 +29,15 @@ def strip_additions(answer: str, expansions: dict[str, str]) -> str:
     for long_form in expansions.values():
         answer = answer.replace(f" ({long_form})", "")
     return _MARKER.sub(" ", answer)
+
+
+def without_fixed_messages(answer: str) -> str:
+    """The fixed messages (bot/data/messages.toml) are the product's own words, such as the
+    safety message's 999 and NHS 111: not claims read from the documents."""
+    for message in MESSAGES.values():
+        if "{" not in message:
+            answer = answer.replace(message, " ")
+    return answer
 
 
 @dataclass
@@ -72,7 +82,7 @@ def score_answer(
 ) -> Scored:
     body = strip_additions(answer, expansions or {})
     s = Scored(item.id, item.category, item.persona, refused, item.refusal_expected, latency_ms=latency_ms)
-    s.invented = invented_facts(body, cited)
+    s.invented = invented_facts(without_fixed_messages(body), cited)
     if item.refusal_expected:
         return s
     said = normalise(body)

@@ -3,6 +3,7 @@
   python -m eval.tune retrieval     hit@k and MRR for retriever variants (uses the current index)
   python -m eval.tune answers       key facts and citations for composer settings
   python -m eval.tune chunks        re-ingests at several chunk sizes into temporary indexes
+  python -m eval.tune gate          false answers and false refusals for refusal-gate thresholds
 
 Results are printed as Markdown tables; eval/README.md records the last run.
 """
@@ -70,7 +71,7 @@ def retrieval_table(bot, items, locator, variants: dict[str, object]) -> list[st
 def main(argv: list[str] | None = None) -> int:
     configure_offline()
     parser = argparse.ArgumentParser(prog="python -m eval.tune", description=__doc__)
-    parser.add_argument("what", choices=["retrieval", "answers", "chunks"])
+    parser.add_argument("what", choices=["retrieval", "answers", "chunks", "gate"])
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     from bot.retrieve import RetrievalSettings
@@ -91,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(retrieval_table(bot, items, locator, variants)))
     elif args.what == "answers":
         print(answers_table(settings))
+    elif args.what == "gate":
+        print(gate_table(settings))
     else:
         print(chunks_table(settings))
     return 0
@@ -117,12 +120,42 @@ def answers_table(settings: Settings) -> str:
         )
         run, _ = run_assistant(bot, answerable, locator)
         o = run.results()["answers"]["overall"]
-        rows.append(
-            f"| {w_unit} | {w_lex} | {max_lead} | {follow} | {o['key_facts']['value']:.3f} | {o['key_facts_all']['value']:.3f}"
-            f" | {o['citation_precision']['value']:.3f} | {o['citation_recall']['value']:.3f} |"
+        values = " | ".join(
+            f"{o[m]['value']:.3f}" for m in ("key_facts", "key_facts_all", "citation_precision", "citation_recall")
         )
+        rows.append(f"| {w_unit} | {w_lex} | {max_lead} | {follow} | {values} |")
         print(rows[-1], file=sys.stderr)
     return "\n".join(rows)
+
+
+def gate_table(settings: Settings) -> str:
+    """The refusal gate's two signals for every question the screening lets through, and the best thresholds."""
+    from bot.guard import screen
+
+    bot, items, _ = _setup(settings)
+    rows = []
+    for item in items:
+        checked = screen(item.question)
+        if item.category == "crisis" or checked.crisis or checked.off_topic or not checked.question.strip(" ?.!"):
+            continue
+        evidence = bot.gather(checked.question, list(item.history))
+        rows.append((item.refusal_expected, evidence.best_unit, evidence.coverage))
+    results = []
+    for floor, dense, coverage in itertools.product(
+        (0.25, 0.3, 0.35, 0.4), (0.4, 0.45, 0.5, 0.55, 0.6, 0.65), (0.4, 0.5, 0.6, 0.7, 0.8, 1.01)
+    ):
+        answers = [unit >= floor and (unit >= dense or cov >= coverage) for _, unit, cov in rows]
+        false_answers = sum(1 for (refuse, _, _), a in zip(rows, answers) if refuse and a)
+        false_refusals = sum(1 for (refuse, _, _), a in zip(rows, answers) if not refuse and not a)
+        results.append((false_answers + false_refusals, false_answers, false_refusals, floor, dense, coverage))
+    results.sort()
+    out = [
+        f"{len(rows)} questions, {sum(r[0] for r in rows)} expecting a refusal (before the figure/name/contact rules)",
+        "| floor | min similarity | min coverage | false answers | false refusals |",
+        "|---|---|---|---|---|",
+    ]
+    out += [f"| {r[3]} | {r[4]} | {r[5]} | {r[1]} | {r[2]} |" for r in results[:10]]
+    return "\n".join(out)
 
 
 def chunks_table(settings: Settings) -> str:

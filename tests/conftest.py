@@ -32,3 +32,22 @@ def fake_embed():
     from tests.fakes import HashEmbedding
 
     return HashEmbedding(model_name="hash", embed_batch_size=64)
+
+
+@pytest.fixture(scope="session")
+def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """A real index of the real corpus, built once per test run with the bundled model."""
+    from ingest.pipeline import ingest
+
+    root = tmp_path_factory.mktemp("real")
+    settings = Settings(index_dir=root / "index", feedback_db=root / "feedback.sqlite3")
+    report = ingest(settings, progress=False, say=lambda msg: None)
+    assert report.switched and not report.problems
+    return settings
+
+
+@pytest.fixture(scope="session")
+def real_bot(real_settings: Settings):
+    from bot.assistant import Bot
+
+    return Bot.from_defaults(real_settings)

@@ -1,0 +1,13 @@
+"""The web app's parts: HTML rendering, chat and feedback handlers, the staff wording search.
+
+Importing ``ui`` turns telemetry off before Gradio is imported by any submodule.
+"""
+
+from pathlib import Path
+
+from loa.settings import configure_offline
+
+configure_offline()
+
+STYLE = Path(__file__).with_name("style.css")
+SCRIPT = Path(__file__).with_name("script.html")

@@ -1,0 +1,67 @@
+"""Everything the app says in its own words, in plain language, in one place."""
+
+from __future__ import annotations
+
+TITLE = "Local Offer Assistant"
+
+INTRO = """\
+# Local Offer Assistant
+
+Ask about **special educational needs and disabilities (SEND) services in Leeds**. Answers come only from
+the Leeds Local Offer pages and the Leeds SEND strategy and policies. Every answer shows its sources, so you
+can check the exact words.
+
+This is an information service. It **does not make decisions** about any child, and it can't tell you what
+will happen for your family. For advice about your situation, contact the service named in the answer or
+Leeds SENDIASS (the SEND Information, Advice and Support Service).
+"""
+
+PRIVACY = (
+    "**Please keep it private.** Don't type names, dates of birth, addresses, phone numbers or NHS numbers. "
+    "You don't need them to get an answer. If you leave feedback, we remove these details before we store it."
+)
+
+QUESTION_LABEL = "Your question"
+QUESTION_INFO = "Press Enter to ask. Use Shift and Enter for a new line."
+QUESTION_PLACEHOLDER = "For example: who can help my child with speech and language at nursery?"
+
+FAMILY_EXAMPLES = [
+    "my son is 2 and not talking, can someone visit us?",
+    "who do I email about exclusions?",
+    "my daughter is off school a lot because she is ill, what help is there?",
+]
+STAFF_EXAMPLES = [
+    "What exactly does the mainstream school offer say about the budget for SEND?",
+    "What does the SEND strategy say about inclusion?",
+]
+
+EMPTY_CHAT = "Your questions and answers will appear here."
+TOO_LONG = (
+    "Your question is {length:,} characters long. Please shorten it to {limit:,} characters or fewer and ask "
+    "again. Your text is still in the question box."
+)
+ERROR = "Sorry, something went wrong on our side and I couldn't answer that. Please try again in a moment."
+
+FEEDBACK_THANKS = "Thank you. Your feedback has been saved."
+FEEDBACK_REMOVED = "Your feedback on that answer has been removed."
+FEEDBACK_FAILED = "Sorry, we couldn't save your feedback just now. Your answers are not affected."
+FEEDBACK_COMMENT_LABEL = "Tell us more (optional)"
+FEEDBACK_COMMENT_INFO = "What was helpful or missing? Please don't include personal details."
+COMMENT_SAVED = "Thank you. Your comment has been saved."
+COMMENT_EMPTY = "Please type a comment first, or just leave the thumbs up or down."
+COMMENT_NO_TARGET = "Please choose thumbs up or down on an answer first."
+
+WORDING_INTRO = """\
+### Find the exact wording
+
+For staff who need to quote the documents. Search for words or a phrase, and narrow it down by document or
+status. Each result shows the passage exactly as written, where it sits in the document, and the text around it.
+Draft documents may differ from what was finally published.
+"""
+WORDING_LOCKED = "This part is for staff. Please enter the staff password."
+WORDING_BAD_PASSWORD = "That password isn't right. Please try again."
+WORDING_UNLOCKED = "Unlocked. You can search now."
+WORDING_NEED_QUERY = "Please type some words to search for."
+WORDING_NONE = "No passages matched. Try fewer or different words, or clear the filters."
+WORDING_TOO_LONG = "Please use {limit:,} characters or fewer."
+EXPORT_DONE = "The feedback file is ready ({count} record{s}). Use the link below to download it."
