@@ -6,7 +6,7 @@ export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: install index run test eval lint clean
+.PHONY: install index run test eval eval-gate lint clean
 
 $(STAMP):
 	python3 -m venv $(VENV)
@@ -31,6 +31,10 @@ test: install
 
 eval: index
 	$(PY) -m eval
+
+# the CI gate: fails when a number in eval/thresholds.toml is not met
+eval-gate: index
+	$(PY) -m eval --gate
 
 lint: install
 	$(PY) -m ruff check . && $(PY) -m ruff format --check .

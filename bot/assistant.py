@@ -6,6 +6,7 @@ can pass fakes; ``Bot.from_defaults()`` builds them from Settings.
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from bot.retrieve import HybridRetriever, RetrievalSettings
 from bot.text import EMAIL, PHONE, split_units
 from loa.settings import Settings
 
+log = logging.getLogger(__name__)
 Turn = dict[str, str]  # {"role": "user" | "assistant", "content": ...}
 
 
@@ -94,8 +96,14 @@ class Bot:
 
     # -- asking ------------------------------------------------------------
     def ask(self, question: str, history: list[Turn] | None = None) -> Answer:
+        """Never raises: a failure (an index server gone away, say) becomes a clear message."""
         started = time.perf_counter()
-        answer = self._answer(" ".join(question.split()), history or [])
+        try:
+            answer = self._answer(str(question or ""), _valid_history(history))
+        except Exception as err:  # noqa: BLE001 - the person asking must get an answer, not a traceback
+            log.warning("answering failed: %s: %s", type(err).__name__, str(err)[:200])
+            answer = Answer(str(question or ""), MESSAGES["unavailable"], refused=True, kind="error", notes=["error"])
+            answer.sentences = [answer.answer]
         answer.latency_ms = (time.perf_counter() - started) * 1000
         return answer
 
@@ -286,6 +294,18 @@ def _draft_notes(citations: list[Citation]) -> list[str]:
     return [
         f"_[{c.n}] {MESSAGES['draft_note'].format(label=c.status_label)}_" for c in citations if c.status == "draft"
     ]
+
+
+def _valid_history(history: object) -> list[Turn]:
+    """Well-formed turns only, the last ten: a long or malformed history cannot break an answer."""
+    if not isinstance(history, list):
+        return []
+    turns = [
+        {"role": str(t.get("role", "")), "content": str(t.get("content", ""))[:2000]}
+        for t in history
+        if isinstance(t, dict)
+    ]
+    return turns[-10:]
 
 
 def _context(question: str, history: list[Turn]) -> str:

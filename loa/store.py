@@ -129,16 +129,32 @@ class IndexStore:
         return chunks, units
 
     def activate(self, collection: Collection, info: dict[str, str | int | float]) -> None:
-        """Make a finished build the serving one: a single metadata write."""
-        self._pointer().modify(metadata={"active": collection.name, **info})
+        """Make a finished build the serving one: a single metadata write.
+
+        The build it replaces is kept as "previous", so an app that loaded it keeps
+        answering until it reloads; older builds are dropped.
+        """
+        current = self.active()
+        previous = current.name if current is not None and current.name != collection.name else None
+        if previous is None and current is not None:
+            previous = current.info.get("previous")
+        metadata = {k: v for k, v in info.items() if k != "previous"}
+        if previous:
+            metadata["previous"] = str(previous)
+        self._pointer().modify(metadata={"active": collection.name, **metadata})
 
     def drop_stale(self) -> list[str]:
-        """Delete builds that are not serving: old ones and any a killed ingest left."""
+        """Delete builds that are neither serving nor the one before: old ones and any a killed ingest left."""
         active = self.active()
+        keep = set()
+        if active is not None:
+            for build in (active.name, active.info.get("previous")):
+                if build:
+                    keep |= {str(build), f"{build}{UNITS_SUFFIX}"}
         dropped = []
         for collection in self.client.list_collections():
             name = collection.name if hasattr(collection, "name") else str(collection)
-            if name.startswith(PREFIX) and (active is None or name not in (active.name, active.name + UNITS_SUFFIX)):
+            if name.startswith(PREFIX) and name not in keep:
                 self.client.delete_collection(name)
                 dropped.append(name)
         return dropped
