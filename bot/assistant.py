@@ -13,7 +13,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from bot.answer import Answer, Citation, Passage
-from bot.compose import MESSAGES, ExtractiveComposer, _join, asks_for_contact, team_key
+from bot.compose import (
+    MESSAGES,
+    ExtractiveComposer,
+    _join,
+    asked_acronym,
+    asks_for_contact,
+    compares_versions,
+    team_key,
+)
 from bot.conflicts import ConflictFinder
 from bot.guard import has_figure, named_places, needs_figure, screen
 from bot.query import QueryExpander, derive_glossary
@@ -51,6 +59,7 @@ class Evidence:
     unit_sims: list[dict[int, float]]
     best_unit: float  # similarity of the best sentence to the question
     coverage: float  # share of the question's words a top passage holds
+    question: str = ""  # the message itself (context differs for a follow-up)
 
 
 class Bot:
@@ -71,6 +80,7 @@ class Bot:
         self.gate = gate or Gate()
         self.signpost = _find_signpost(retriever.passages.values())
         self.conflicts = ConflictFinder(retriever)
+        self.composer.unit_vector = retriever.unit_vector
         self._corpus_text = " ".join(" ".join(p.text.split()) for p in retriever.passages.values()).lower()
         self._team_keys = {k for p in retriever.passages.values() for k in _team_names(p) if len(k) > 3}
 
@@ -115,7 +125,7 @@ class Bot:
 
     def search(self, question: str, history: list[Turn] | None = None) -> list[Passage]:
         """Ranked passages for a question, as the answer sees them (up to the retriever's top_k)."""
-        context = _context(" ".join(question.split()), history or [])
+        context = _context(" ".join(question.split()), history or [], self._team_keys)
         return _published_first(self.retriever.retrieve(context, self.expander.expand(context)))
 
     def context(self, passage_id: str) -> tuple[str, Passage, str]:
@@ -132,14 +142,21 @@ class Bot:
 
     def gather(self, question: str, history: list[Turn]) -> Evidence:
         """Retrieve, and measure how well the best passages match (the gate's signals)."""
-        context = _context(question, history)
+        context = _context(question, history, self._team_keys)
         expanded = self.expander.expand(context)
         vector = self.retriever.embed_query(context)
         passages = _published_first(self.retriever.retrieve(context, expanded, vector))[: self.top_k]
         unit_sims = [self.retriever.unit_similarity(vector, p.id) for p in passages]
-        best_unit = max((s for sims in unit_sims for s in sims.values()), default=0.0)
+        best_unit = max((s for sims in unit_sims for s in sims.values()), default=0.0)  # the gate reads the context
+        if context != question:
+            # a follow-up: the earlier question found the team; the new one picks the sentences
+            own = self.retriever.embed_query(question)
+            unit_sims = [
+                {pos: 0.35 * sim + 0.65 * own_sims.get(pos, sim) for pos, sim in sims.items()}
+                for sims, own_sims in zip(unit_sims, (self.retriever.unit_similarity(own, p.id) for p in passages))
+            ]
         coverage = self.composer.coverage(context, passages)
-        return Evidence(context, expanded, passages, unit_sims, best_unit, coverage)
+        return Evidence(context, expanded, passages, unit_sims, best_unit, coverage, question)
 
     def _answer(self, question: str, history: list[Turn]) -> Answer:
         checked = screen(question, self.max_chars)
@@ -165,6 +182,10 @@ class Bot:
         if checked.off_topic:
             return self.refuse(question, MESSAGES["off_topic"], opening=opening, notes=notes, kind="declined")
 
+        acronym = asked_acronym(checked.question)
+        defined = self.composer.definition(acronym, self.retriever.passages) if acronym else None
+        if defined is not None:
+            return self._quoted(question, [defined], opening, closing, notes)
         unknown = [name for name in named_places(checked.question) if not self._known_name(name)]
         if unknown:
             reason = MESSAGES["unknown_place"].format(name=unknown[0])
@@ -174,7 +195,7 @@ class Bot:
         composition = None
         if answered:
             composition = self.composer.compose(
-                evidence.context, evidence.expanded, evidence.passages, evidence.unit_sims
+                evidence.question, evidence.expanded, evidence.passages, evidence.unit_sims
             )
             if not has_figure(checked.question, composition.text):
                 answered = False  # 'how long ...?' answered without a figure is no answer
@@ -187,6 +208,14 @@ class Bot:
                     question, MESSAGES["decision_empty"], opening=opening, notes=notes, kind="decision", refused=False
                 )
             opening.append(MESSAGES["decision"])
+        if compares_versions(checked.question):
+            wider = self.search(checked.question, history)
+            vector = self.retriever.embed_query(evidence.context)
+            sims = [self.retriever.unit_similarity(vector, p.id) for p in wider]
+            versions = self.composer.best_per_version(evidence.context, evidence.expanded, wider, sims)
+            if len(versions) == 2:
+                notes.append("versions")
+                return self._quoted(question, versions, opening, closing, notes, labelled=True)
         if not answered or composition is None:
             reason = MESSAGES["no_figure"] if needs_figure(checked.question) and evidence.passages else None
             return self.refuse(question, reason, opening=opening, notes=notes)
@@ -209,6 +238,30 @@ class Bot:
             sentences=pieces,
             kind="decision" if checked.decision else "answer",
             notes=notes,
+        )
+
+    def _quoted(
+        self,
+        question: str,
+        quotes: list[tuple[str, Passage]],
+        opening: list[str],
+        closing: list[str],
+        notes: list[str],
+        labelled: bool = False,
+    ) -> Answer:
+        """An answer made of given corpus sentences, each cited; labelled with document and status if asked."""
+        citations: list[Citation] = []
+        pieces = list(opening)
+        for text, passage in quotes:
+            n = next((c.n for c in citations if c.chunk_id == passage.id), None)
+            if n is None:
+                n = len(citations) + 1
+                citations.append(Citation.of(n, passage))
+            pieces.append(f"- {passage.title} ({passage.status_label}): {text} [{n}]" if labelled else f"{text} [{n}]")
+        pieces += _draft_notes(citations) + closing
+        pieces, expansions = self.composer.spell_out(pieces)
+        return Answer(
+            question, _join(pieces), citations=citations, expansions=expansions, sentences=pieces, notes=notes
         )
 
     def _known_name(self, name: str) -> bool:
@@ -308,12 +361,15 @@ def _valid_history(history: object) -> list[Turn]:
     return turns[-10:]
 
 
-def _context(question: str, history: list[Turn]) -> str:
-    """A follow-up ('and their email?') is read with the question before it."""
+def _context(question: str, history: list[Turn], team_keys: set[str] = frozenset()) -> str:  # type: ignore[assignment]
+    """A follow-up ('and their email?') is read with the question before it and the team its answer named."""
     previous = [t.get("content", "") for t in history if t.get("role") == "user"]
-    if previous and _is_follow_up(question):
-        return f"{previous[-1]} {question}"
-    return question
+    if not previous or not _is_follow_up(question):
+        return question
+    answers = [t.get("content", "") for t in history if t.get("role") == "assistant"]
+    said = f" {team_key(answers[-1])} " if answers else ""
+    named = sorted((k for k in team_keys if f" {k} " in said), key=len, reverse=True)[:2]
+    return " ".join([previous[-1], *named, question])
 
 
 _FOLLOW_UP_WORDS = {"they", "their", "them", "it", "its", "that", "this", "there", "he", "she", "his", "her", "those"}

@@ -21,7 +21,10 @@ from bot.text import EMAIL, PHONE, Unit, split_units, terms
 
 DATA = Path(__file__).parent / "data"
 MESSAGES = tomllib.loads((DATA / "messages.toml").read_text(encoding="utf-8"))
-_INTENTS = {k: re.compile(v, re.I) for k, v in tomllib.loads((DATA / "intents.toml").read_text("utf-8")).items()}
+_INTENTS = {
+    k: re.compile(v, 0 if k == "acronym_question" else re.I)
+    for k, v in tomllib.loads((DATA / "intents.toml").read_text("utf-8")).items()
+}
 _TEAM_WORDS = re.compile(r"\b(team|service|services|the|leeds)\b|\(.*?\)", re.I)
 _HAS_FIGURE = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|half|quarter|third)\b", re.I)
 _TESTIMONIAL = re.compile(r"^[“\"']|what people say|^(my|i|i'm|i’m|i've|i’ve|we've|we’ve) ", re.I)
@@ -57,6 +60,24 @@ def contact_intent(question: str) -> bool:
     return bool(_INTENTS["contact_intent"].search(question))
 
 
+def asked_acronym(question: str) -> str | None:
+    """'What does QToD mean?' -> 'QToD'."""
+    match = _INTENTS["acronym_question"].search(question)
+    return match.group(1) if match else None
+
+
+def compares_versions(question: str) -> bool:
+    return bool(_INTENTS["compare_versions"].search(question))
+
+
+def question_parts(question: str) -> list[str]:
+    """'What extra funding ..., and what must they complete ...?' -> its two parts."""
+    parts = re.split(
+        r"\?|\s(?:and|also|plus)\s(?=(?:what|who|how|when|where|which|is|are|do|does|can)\b)", question, flags=re.I
+    )
+    return [p.strip() for p in parts if len(terms(p)) >= 2]
+
+
 def asks_for_contact(question: str) -> bool:
     """The question is about contact details themselves."""
     return bool(_INTENTS["asks_for_contact"].search(question))
@@ -76,6 +97,7 @@ class ExtractiveComposer:
     ) -> None:
         self.config = config or ComposeSettings()
         self.glossary = glossary
+        self.unit_vector = None  # (chunk id, position) -> vector; set by the Bot when sentence vectors exist
         self.by_team: dict[str, list[Passage]] = {}
         for p in sorted(all_passages.values(), key=lambda p: (p.is_draft, p.doc, p.start)):
             if p.team:
@@ -160,6 +182,15 @@ class ExtractiveComposer:
             if good_enough and (unit.passage == best.passage or (unit.passage <= 1 and not unit.bullet)):
                 chosen.append(unit)
                 seen.add(_norm(unit.text))
+        for part in question_parts(question)[1:] if len(question_parts(question)) > 1 else []:
+            weights = self._weights(part, part)
+            best_part = max(
+                (s for s in scored if s[2] not in chosen),
+                key=lambda s: self._lexical(s[2].text, weights) + 0.5 * s[0],
+                default=None,
+            )
+            if best_part is not None and self._lexical(best_part[2].text, weights) >= 0.4:
+                chosen.append(best_part[2])
         lead, bullets = _arrange(chosen, units, c.max_bullets)
 
         citations: list[Citation] = []
@@ -187,6 +218,39 @@ class ExtractiveComposer:
         used = [(passages[u.passage].id, u.position) for u in lead + bullets]
         no_contact = MESSAGES["no_contact"] in pieces
         return Composition(_join(pieces), pieces, citations, {}, best_score, best_sim, used, no_contact)
+
+    def definition(self, acronym: str, passages: dict[str, Passage]) -> tuple[str, Passage] | None:
+        """The corpus sentence that defines an acronym, published sources first."""
+        long_form = self.glossary.get(acronym)
+        if not long_form:
+            return None
+        for passage in sorted(passages.values(), key=lambda p: (p.is_draft, p.doc, p.start)):
+            for unit in split_units(passage.text, 0):
+                flat = " ".join(unit.text.split())
+                if acronym in flat and long_form.lower() in flat.lower():
+                    return flat, passage
+        return None
+
+    def best_per_version(
+        self, question: str, expanded: str, passages: list[Passage], unit_sims: list[dict[int, float]]
+    ) -> list[tuple[str, Passage]]:
+        """A published sentence and the draft's version of it: both match the question and each other."""
+        scored = self.score_units(question, expanded, passages, unit_sims)
+        published = [s for s in scored if not passages[s[2].passage].is_draft][:6]
+        draft = [s for s in scored if passages[s[2].passage].is_draft][:6]
+        if not published or not draft or self.unit_vector is None:
+            return []
+        best = max(
+            ((p, d) for p in published for d in draft),
+            key=lambda pd: (
+                pd[0][0]
+                + pd[1][0]
+                + 0.5
+                * self.unit_vector(passages[pd[0][2].passage].id, pd[0][2].position)
+                @ self.unit_vector(passages[pd[1][2].passage].id, pd[1][2].position)
+            ),
+        )
+        return [(u.text, passages[u.passage]) for _, _, u in best]
 
     def team_contacts(self, lead: Passage, passages: list[Passage]) -> list[tuple[str, Passage]]:
         """Email and phone lines for the lead passage's team: the same page first, then the team elsewhere."""

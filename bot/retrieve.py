@@ -101,6 +101,10 @@ class HybridRetriever:
         rows = [self._row[i] for i in ids]
         return (self._vectors[rows] @ query_vector).tolist()
 
+    def unit_vector(self, chunk_id: str, position: int) -> np.ndarray:
+        row = self._unit_rows.get(chunk_id, {}).get(position)
+        return self._unit_vectors[row] if row is not None else np.zeros(self._unit_vectors.shape[1], np.float32)
+
     def unit_similarity(self, query_vector: np.ndarray, chunk_id: str) -> dict[int, float]:
         """Cosine of the question with each sentence / list item of a chunk, by position."""
         rows = self._unit_rows.get(chunk_id, {})
