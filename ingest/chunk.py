@@ -50,9 +50,14 @@ class CleanDocument:
     chunks: list[Chunk]
 
 
-def chunk_id(doc: str, section: str, text: str) -> str:
-    """Stable: the same document, section and words always give the same id."""
-    digest = hashlib.sha256(f"{doc}\x00{section}\x00{text}".encode()).hexdigest()
+def chunk_id(doc: str, section: str, text: str, occurrence: int = 0) -> str:
+    """Stable: the same document, section and words always give the same id.
+
+    A PDF can repeat the same words under the same heading; the occurrence number
+    keeps those chunks apart.
+    """
+    repeat = f"\x00{occurrence}" if occurrence else ""
+    digest = hashlib.sha256(f"{doc}\x00{section}\x00{text}{repeat}".encode()).hexdigest()
     return f"{doc.rsplit('.', 1)[0][:40]}-{digest[:16]}"
 
 
@@ -83,6 +88,7 @@ def clean_document(info: DocInfo, raw_text: str, chunk_tokens: int, overlap: int
     text = render(blocks)
     spans = _spans(blocks)
     chunks: list[Chunk] = []
+    seen: dict[tuple[str, str], int] = {}
     for section in split_sections(blocks, info.title):
         start = spans[id(section.blocks[0])][0]
         end = spans[id(section.blocks[-1])][1]
@@ -94,9 +100,11 @@ def clean_document(info: DocInfo, raw_text: str, chunk_tokens: int, overlap: int
             if found < 0:
                 found = body.find(piece)
             pos = max(found, 0) + 1
+            occurrence = seen.get((label, piece), 0)
+            seen[(label, piece)] = occurrence + 1
             chunks.append(
                 Chunk(
-                    id=chunk_id(info.file, label, piece),
+                    id=chunk_id(info.file, label, piece, occurrence),
                     doc=info.file,
                     text=piece,
                     section=label,

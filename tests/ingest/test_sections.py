@@ -80,6 +80,17 @@ def test_offsets_point_into_the_cleaned_text() -> None:
     assert any(c.section.endswith("› Budget") for c in doc.chunks)
 
 
+@pytest.mark.parametrize("size", [64, 96, 128, 160, 200, 256])
+def test_chunk_ids_are_unique_at_every_size(size: int) -> None:
+    """The draft strategy repeats whole sentences under one heading; ids must still differ."""
+    ids = [
+        c.id
+        for name, info in INFOS.items()
+        for c in clean_document(info, (CORPUS / name).read_text(encoding="utf-8"), size, 20).chunks
+    ]
+    assert len(ids) == len(set(ids))
+
+
 def test_chunk_ids_are_stable_and_unique() -> None:
     first, second = chunks("learning-access-service.txt"), chunks("learning-access-service.txt")
     assert [c.id for c in first] == [c.id for c in second]
