@@ -24,6 +24,7 @@ from bot.compose import (
 )
 from bot.conflicts import ConflictFinder
 from bot.guard import has_figure, named_places, needs_figure, screen
+from bot.privacy import published_contacts
 from bot.query import QueryExpander, derive_glossary
 from bot.retrieve import HybridRetriever, RetrievalSettings
 from bot.text import EMAIL, PHONE, split_units
@@ -81,6 +82,7 @@ class Bot:
         self.signpost = _find_signpost(retriever.passages.values())
         self.conflicts = ConflictFinder(retriever)
         self.composer.unit_vector = retriever.unit_vector
+        self._published_contacts = published_contacts([p.text for p in retriever.passages.values()])
         self._corpus_text = " ".join(" ".join(p.text.split()) for p in retriever.passages.values()).lower()
         self._team_keys = {k for p in retriever.passages.values() for k in _team_names(p) if len(k) > 3}
 
@@ -159,7 +161,7 @@ class Bot:
         return Evidence(context, expanded, passages, unit_sims, best_unit, coverage, question)
 
     def _answer(self, question: str, history: list[Turn]) -> Answer:
-        checked = screen(question, self.max_chars)
+        checked = screen(question, self.max_chars, self._published_contacts)
         opening: list[str] = []  # fixed messages that come before the answer
         notes: list[str] = []
         if checked.truncated:
@@ -307,6 +309,8 @@ class Bot:
         citations: list[Citation] = []
         if self.signpost is not None:
             pieces.append(self._signpost_piece(citations))
+        if "personal-data" in (notes or []):
+            pieces.append(MESSAGES["personal"])
         return Answer(
             question,
             "\n\n".join(pieces),

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.answer import Citation, Passage
-from bot.text import EMAIL, PHONE, Unit, split_units, terms
+from bot.text import EMAIL, PHONE, Unit, contacts, split_units, terms
 
 DATA = Path(__file__).parent / "data"
 MESSAGES = tomllib.loads((DATA / "messages.toml").read_text(encoding="utf-8"))
@@ -102,6 +102,12 @@ class ExtractiveComposer:
         for p in sorted(all_passages.values(), key=lambda p: (p.is_draft, p.doc, p.start)):
             if p.team:
                 self.by_team.setdefault(team_key(p.team), []).append(p)
+        # the chunk that follows each chunk in the same section: a list may start there
+        self.following: dict[str, Passage] = {}
+        in_order = sorted(all_passages.values(), key=lambda p: (p.doc, p.start))
+        for before, after in zip(in_order, in_order[1:]):
+            if before.doc == after.doc and before.section == after.section:
+                self.following[before.id] = after
         docs = [set(terms(p.section + " " + p.text)) for p in all_passages.values()]
         counts = Counter(t for d in docs for t in d)
         n = max(len(docs), 1)
@@ -137,6 +143,7 @@ class ExtractiveComposer:
         c = self.config
         weights = self._weights(question, expanded)
         quantity = bool(_INTENTS["quantity"].search(question))
+        quoted_contacts = contacts(question)  # 'is 0113 3782888 the right number ...?'
         scored = []
         for i, passage in enumerate(passages):
             section_match = self._lexical(passage.section, weights)
@@ -147,15 +154,16 @@ class ExtractiveComposer:
                 sim = sims.get(unit.position, passage.dense)
                 lexical = 0.8 * self._lexical(unit.text, weights) + 0.2 * section_match
                 score = c.w_unit * max(sim, 0.0) + c.w_lexical * lexical + c.w_passage * passage_score
-                has_contact = bool(EMAIL.search(unit.text) or PHONE.search(unit.text))
-                if len(unit.text) < c.min_chars and not has_contact:
-                    continue  # fragments make poor answers
+                if len(unit.text) < c.min_chars:
+                    score *= 0.3  # fragments, and bare 'Phone: ...' lines: the contact line gives those with their team
                 if testimonial_section or _TESTIMONIAL.search(unit.text):
                     score *= 0.5  # what people say is not what the service does
                 if unit.text.endswith("?"):
                     score *= 0.6  # a question in the text rarely answers one
                 if quantity and _HAS_FIGURE.search(unit.text):
                     score *= 1.15  # 'how many ...?' wants a figure
+                if quoted_contacts and quoted_contacts & contacts(unit.text):
+                    score *= 1.3  # the line holding the number or email the question quotes
                 scored.append((score, sim, unit))
         scored.sort(key=lambda s: -s[0])
         return scored
@@ -192,6 +200,7 @@ class ExtractiveComposer:
             if best_part is not None and self._lexical(best_part[2].text, weights) >= 0.4:
                 chosen.append(best_part[2])
         lead, bullets = _arrange(chosen, units, c.max_bullets)
+        passages, bullets = self._continue_lists(lead, bullets, passages)
 
         citations: list[Citation] = []
         numbers: dict[str, int] = {}
@@ -207,17 +216,43 @@ class ExtractiveComposer:
             pieces.append(" ".join(f"{u.text} [{cite(passages[u.passage])}]" for u in lead))
         pieces += [f"- {u.text} [{cite(passages[u.passage])}]" for u in bullets]
         if contact_intent(question):
-            used = lead + bullets
-            if not any(EMAIL.search(u.text) or PHONE.search(u.text) for u in used):
+            lead_team = passages[best.passage].team
+            same_team = [u for u in lead + bullets if passages[u.passage].team == lead_team]
+            if not any(EMAIL.search(u.text) or PHONE.search(u.text) for u in same_team):
                 found = self.team_contacts(passages[best.passage], passages)
                 if found:
                     line = " ".join(f"{text} [{cite(p)}]" for text, p in found)
-                    pieces.append(f"{MESSAGES['contact_lead']} {line}")
+                    team = found[0][1].team
+                    lead_in = MESSAGES["contact_team"].format(team=team) if team else MESSAGES["contact_lead"]
+                    pieces.append(f"{lead_in} {line}")
                 else:
                     pieces.append(MESSAGES["no_contact"])
         used = [(passages[u.passage].id, u.position) for u in lead + bullets]
         no_contact = MESSAGES["no_contact"] in pieces
         return Composition(_join(pieces), pieces, citations, {}, best_score, best_sim, used, no_contact)
+
+    def _continue_lists(
+        self, lead: list[Unit], bullets: list[Unit], passages: list[Passage]
+    ) -> tuple[list[Passage], list[Unit]]:
+        """A sentence ending in ':' whose list was cut into the next chunk gets that list."""
+        for unit in lead:
+            own = split_units(passages[unit.passage].text, unit.passage)
+            if not unit.text.endswith(":") or unit.position != own[-1].position:
+                continue
+            if any(b.passage == unit.passage and b.lead_in == unit.position for b in bullets):
+                continue
+            nxt = self.following.get(passages[unit.passage].id)
+            if nxt is None:
+                continue
+            passages = [*passages, nxt]
+            index = len(passages) - 1
+            items: list[Unit] = []
+            for u in split_units(nxt.text, index):
+                if not (u.bullet or u.text[:2].rstrip(".").isdigit()):
+                    break
+                items.append(u)
+            bullets = bullets + items[: self.config.max_bullets]
+        return passages, bullets
 
     def definition(self, acronym: str, passages: dict[str, Passage]) -> tuple[str, Passage] | None:
         """The corpus sentence that defines an acronym, published sources first."""

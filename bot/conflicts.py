@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 import numpy as np
 
@@ -127,8 +128,11 @@ def _disagree(a: str, b: str, names: str = "") -> bool:
     unique_b = (words_b - words_a) | (facts_b - facts_a)
     # facts on both sides differ ('3 days' / '2 days'): a shared frame is enough; when only one side
     # adds a fact, the rest must be nearly the same sentence ('... of the parent/carer' / '... of the referrer')
-    needed = 0.4 if (facts_a - facts_b) and (facts_b - facts_a) else 0.55
-    return shared >= needed and bool(unique_a) and bool(unique_b)
+    if not (shared >= 0.4 and unique_a and unique_b):
+        return False
+    if (facts_a - facts_b) and (facts_b - facts_a):
+        return True
+    return SequenceMatcher(None, a.lower(), b.lower()).ratio() >= 0.6
 
 
 def _without(text: str, facts: set[str]) -> str:

@@ -49,15 +49,16 @@ def clean_text(text: str, max_chars: int = MAX_CHARS) -> tuple[str, bool]:
     return (text[:max_chars], True) if len(text) > max_chars else (text, False)
 
 
-def screen(message: str, max_chars: int = MAX_CHARS) -> Screening:
+def screen(message: str, max_chars: int = MAX_CHARS, known_contacts: frozenset[str] = frozenset()) -> Screening:
+    """known_contacts: the services' published emails and numbers, which are not personal details."""
     text, truncated = clean_text(message, max_chars)
     result = Screening(question=text, truncated=truncated)
     result.crisis = matches("crisis", text)
-    result.personal = sorted({kind for kind, _ in find_personal(text)})
+    result.personal = sorted({kind for kind, _ in find_personal(text, known_contacts)})
     result.redacted = redact(text)
     kept = []
     # personal details go first: an email's dots must not split it into clauses
-    for clause in _CLAUSE.findall(redact(text, placeholder=False)):
+    for clause in _CLAUSE.findall(redact(text, placeholder=False, keep=known_contacts)):
         if matches("injection", clause):
             result.injection = True
             continue

@@ -19,6 +19,7 @@ _ACRONYM = re.compile(r"^[A-Z][A-Za-z]*[A-Z][A-Za-z]*$")
 _BRACKETED = re.compile(r"\(\s*(?:known as (?:an? )?)?([A-Z][A-Za-z]*[A-Z][A-Za-z]*)\s*\)")
 _ACR_THEN_LONG = re.compile(r"\b([A-Z][A-Za-z]*[A-Z][A-Za-z]*)\s*(?:\(\s*([^()]{5,90})\)|–\s*([a-z][a-z ]{5,60}))")
 _WORD = re.compile(r"[A-Za-z][A-Za-z’'-]*|&")
+_ORDINARY_WORDS = {"send", "said", "aims", "cops", "hens", "pets"}
 _STOP = re.compile(r"[.:;•(\n]")
 
 
@@ -101,7 +102,9 @@ class QueryExpander:
         extra: list[str] = []
         for word in re.findall(r"[A-Za-z]{2,}", question):
             acr = self._acr_lower.get(word.lower())
-            if acr and (word.isupper() or word == acr or len(word) > 2):
+            typed_as_acronym = word.isupper() or word == acr
+            # 'ehcp' typed in lower case is the acronym; 'sat', 'hen' and 'send' are words
+            if acr and (typed_as_acronym or (len(word) >= 4 and word.lower() not in _ORDINARY_WORDS)):
                 extra.append(self.glossary[acr])
         lowered = question.lower()
         for long, acr in self._by_long.items():

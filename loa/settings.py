@@ -6,6 +6,7 @@ directly and nothing else touches ``os.environ``.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -34,7 +35,7 @@ class SettingsError(ValueError):
     """A ``LOA_*`` variable holds a value we cannot use."""
 
 
-def _int(env: Mapping[str, str], name: str, default: int, low: int = 0) -> int:
+def _int(env: Mapping[str, str], name: str, default: int, low: int = 0, high: int | None = None) -> int:
     raw = env.get(name)
     if raw is None or raw.strip() == "":
         return default
@@ -42,19 +43,24 @@ def _int(env: Mapping[str, str], name: str, default: int, low: int = 0) -> int:
         value = int(raw)
     except ValueError:
         raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
-    if value < low:
-        raise SettingsError(f"{name} must be at least {low}, not {value}")
+    if value < low or (high is not None and value > high):
+        bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
+        raise SettingsError(f"{name} must be {bounds}, not {value}")
     return value
 
 
 def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    """A positive, finite number of seconds."""
     raw = env.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
-        return float(raw)
+        value = float(raw)
     except ValueError:
         raise SettingsError(f"{name} must be a number, not {raw!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise SettingsError(f"{name} must be a positive number, not {raw!r}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -102,7 +108,7 @@ class Settings:
             llm_timeout=_float(env, "LOA_LLM_TIMEOUT", base.llm_timeout),
             llm_api_key=env.get("LOA_LLM_API_KEY", ""),
             host=env.get("LOA_HOST", base.host).strip() or base.host,
-            port=_int(env, "LOA_PORT", base.port),
+            port=_int(env, "LOA_PORT", base.port, low=1, high=65535),
             max_input_chars=_int(env, "LOA_MAX_INPUT_CHARS", base.max_input_chars, low=10),
             staff_password=env.get("LOA_STAFF_PASSWORD", ""),
             feedback_db=path("LOA_FEEDBACK_DB", base.feedback_db),
