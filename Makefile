@@ -23,7 +23,7 @@ index: install
 	$(PY) -m ingest
 
 run: index
-	$(PY) -m bot chat
+	$(PY) app.py
 
 test: install
 	$(PY) -m ruff check .

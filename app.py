@@ -40,8 +40,15 @@ BOT = {"concurrency_id": "bot", "concurrency_limit": BOT_CONCURRENCY}
 
 
 def theme() -> gr.themes.Base:
-    """Gradio's default look with a dark blue accent: white text on it has 6.7:1 contrast."""
-    return gr.themes.Default(primary_hue="blue", neutral_hue="slate", text_size=gr.themes.sizes.text_lg).set(
+    """Gradio's default look with a dark blue accent (white on it: 6.7:1) and the system's fonts.
+
+    Named fonts rather than ``gr.themes.GoogleFont``: the page fetches nothing from other sites.
+    """
+    fonts = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"]
+    mono = ["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"]
+    return gr.themes.Default(
+        primary_hue="blue", neutral_hue="slate", text_size=gr.themes.sizes.text_lg, font=fonts, font_mono=mono
+    ).set(
         button_primary_background_fill="*primary_700",
         button_primary_background_fill_hover="*primary_800",
         button_primary_text_color="white",
@@ -62,28 +69,37 @@ def build_app(bot: Any, settings: Settings, store: FeedbackStore | None = None) 
         with gr.Tabs():
             with gr.Tab("Ask a question", id="ask"):
                 gr.Markdown(texts.INTRO)
-                gr.Markdown(texts.PRIVACY, elem_classes="loa-privacy")
+                gr.HTML(texts.PRIVACY, js_on_load=None)
                 with gr.Column(elem_classes="loa-examples") as examples:
-                    gr.Markdown("Questions families ask (select one to ask it):", elem_classes="loa-examples-title")
+                    gr.Markdown("Try a question families ask:", elem_classes="loa-examples-title")
                     with gr.Row():
                         family = [gr.Button(q, size="md", min_width=200) for q in texts.FAMILY_EXAMPLES]
-                    gr.Markdown("Questions staff ask:", elem_classes="loa-examples-title")
+                    gr.Markdown("Try a question staff ask:", elem_classes="loa-examples-title")
                     with gr.Row():
                         staff = [gr.Button(q, size="md", min_width=200) for q in texts.STAFF_EXAMPLES]
-                chatbot = gr.Chatbot(
-                    label="Conversation",
-                    elem_id="loa-chat",
-                    height="62vh",
-                    min_height=320,
-                    placeholder=texts.EMPTY_CHAT,
-                    buttons=[],  # no share-to-the-internet button, no copy of raw HTML
-                    feedback_options=("Like", "Dislike"),
-                    sanitize_html=True,
-                    allow_tags=False,
-                    latex_delimiters=[],
-                    group_consecutive_messages=False,
-                    layout="bubble",
-                )
+                with gr.Column(visible=False) as conversation:  # shown from the first question
+                    chatbot = gr.Chatbot(
+                        label="Conversation",
+                        show_label=False,  # a floating label would cover the messages; the log has its own aria-label
+                        elem_id="loa-chat",
+                        height="65vh",
+                        min_height=320,
+                        autoscroll=False,  # ui/script.html scrolls a new question to the top instead
+                        placeholder=texts.EMPTY_CHAT,
+                        buttons=[],  # no share-to-the-internet button, no copy of raw HTML
+                        feedback_options=("Like", "Dislike"),
+                        sanitize_html=True,
+                        allow_tags=False,
+                        latex_delimiters=[],
+                        group_consecutive_messages=False,
+                        layout="bubble",
+                    )
+                    status = gr.HTML("", elem_id="loa-feedback-status", js_on_load=None)
+                    with gr.Group(visible=False) as comment_box:
+                        comment = gr.Textbox(
+                            label=texts.FEEDBACK_COMMENT_LABEL, info=texts.FEEDBACK_COMMENT_INFO, lines=2, max_lines=6
+                        )
+                        send = gr.Button("Send comment")
                 question = gr.Textbox(
                     label=texts.QUESTION_LABEL,
                     info=texts.QUESTION_INFO,
@@ -95,21 +111,17 @@ def build_app(bot: Any, settings: Settings, store: FeedbackStore | None = None) 
                 with gr.Row():
                     ask = gr.Button("Ask", variant="primary", elem_id="loa-ask")
                     clear = gr.Button("Start again", variant="secondary")
-                status = gr.HTML("", elem_id="loa-feedback-status")
-                with gr.Group(visible=False) as comment_box:
-                    comment = gr.Textbox(
-                        label=texts.FEEDBACK_COMMENT_LABEL, info=texts.FEEDBACK_COMMENT_INFO, lines=2, max_lines=6
-                    )
-                    send = gr.Button("Send comment")
             with gr.Tab("Find exact wording (staff)", id="wording"):
                 build_tab(wording)
 
-        answer_out = [chatbot, turns, question, examples]
+        answer_out = [chatbot, turns, question, examples, conversation]
         question.submit(chat.respond, [question, turns], answer_out, **BOT, **PRIVATE)
         ask.click(chat.respond, [question, turns], answer_out, **BOT, **PRIVATE)
         for button in family + staff:  # a Button as an input passes its own text
             button.click(chat.respond, [button, turns], answer_out, **BOT, **PRIVATE)
-        clear.click(chat.clear, None, [chatbot, turns, question, examples, target, status, comment_box], **PRIVATE)
+        reset = [chatbot, turns, question, examples, conversation, target, status, comment_box]
+        clear.click(chat.clear, None, reset, **PRIVATE)
+        chatbot.clear(chat.clear, None, reset, **PRIVATE)  # the chat's own bin icon
         chatbot.like(chat.like, turns, [turns, target, status, comment_box], **PRIVATE)
         send.click(chat.comment, [comment, turns, target], [comment, status], **PRIVATE)
         comment.submit(chat.comment, [comment, turns, target], [comment, status], **PRIVATE)
@@ -136,6 +148,8 @@ def launch(demo: gr.Blocks, settings: Settings, *, block: bool = True) -> str:
         theme=theme(),
         css_paths=[STYLE],
         head=SCRIPT.read_text(encoding="utf-8"),
+        # Gradio 6.31's screen-reader status says "common.complete": its English text is missing
+        i18n=gr.I18n(en={"common.complete": "Done.", "common.error": "Something went wrong."}),
     )
     print(f"Local Offer Assistant is running at {url}  (press Ctrl+C to stop)", flush=True)
     if block:
@@ -159,8 +173,9 @@ def ensure_index(settings: Settings) -> None:
 
 
 def main() -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("loa").setLevel(logging.INFO)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:  # ours at INFO; libraries (some set DEBUG) only from WARNING
+        handler.addFilter(lambda record: record.levelno >= logging.WARNING or record.name.startswith("loa"))
     from loa.store import IndexUnavailable
 
     try:

@@ -201,6 +201,8 @@ class ExtractiveComposer:
                 chosen.append(best_part[2])
         lead, bullets = _arrange(chosen, units, c.max_bullets)
         passages, bullets = self._continue_lists(lead, bullets, passages)
+        # a sentence introducing the list goes last, right above its items
+        lead.sort(key=lambda u: u.text.endswith(":") and bool(bullets))
 
         citations: list[Citation] = []
         numbers: dict[str, int] = {}

@@ -23,6 +23,7 @@ from ui import render, texts
 log = logging.getLogger("loa.app")
 Turns = list[dict[str, Any]]
 MAX_COMMENT = 2000
+SHOW_CHAT = (gr.update(visible=False), gr.update(visible=True))  # (examples, conversation)
 
 
 def history(turns: Turns) -> list[dict[str, str]]:
@@ -51,10 +52,13 @@ class ChatHandlers:
 
     # -- asking ------------------------------------------------------------
     def respond(self, question: str, turns: Turns | None) -> Iterator[tuple]:
-        """Yields (messages, turns, question box, examples) as the answer grows."""
+        """Yields (messages, turns, question box, examples, conversation) as the answer grows.
+
+        The examples make way for the conversation once there is one.
+        """
         turns, question = [dict(t) for t in turns or []], question or ""
         if not question.strip():
-            yield messages(turns), turns, "", gr.update()
+            yield messages(turns), turns, "", gr.update(), gr.update()
             return
         msg_id = f"m{len(turns) + 1}"
         if len(question) > self.limit:
@@ -63,14 +67,14 @@ class ChatHandlers:
                 {"role": "user", "content": "", "html": render.user_html(question, limit=300)},
                 {"role": "assistant", "content": note, "kind": "too_long", "html": render.notice_html(note, "toolong")},
             ]
-            yield messages(turns), turns, question, gr.update(visible=False)
+            yield messages(turns), turns, question, *SHOW_CHAT
             return
         previous = history(turns)
         turns.append({"role": "user", "content": question, "in_history": True, "html": render.user_html(question)})
         reply: dict[str, Any] = {"role": "assistant", "content": "", "question": question, "kind": "pending"}
         turns.append(reply)
         reply["html"] = render.pending_html()
-        yield messages(turns), turns, "", gr.update(visible=False)
+        yield messages(turns), turns, "", *SHOW_CHAT
         pieces: list[str] = []
         try:
             answer = None
@@ -78,7 +82,7 @@ class ChatHandlers:
                 if isinstance(item, str):
                     pieces.append(item)
                     reply["html"] = render.partial_html(pieces)
-                    yield messages(turns), turns, "", gr.update()
+                    yield messages(turns), turns, "", gr.update(), gr.update()
                 else:
                     answer = item
             if answer is None:
@@ -91,13 +95,22 @@ class ChatHandlers:
                 html=render.answer_html(answer, msg_id),
             )
         except Exception:
-            log.exception("answering failed")  # the question itself is never logged
+            log.exception("answering failed")  # for the operator; the question is not logged
             reply.update(content=texts.ERROR, kind="error", html=render.notice_html(texts.ERROR, "error"))
-        yield messages(turns), turns, "", gr.update()
+        yield messages(turns), turns, "", gr.update(), gr.update()
 
     def clear(self) -> tuple:
-        """Start again: (messages, turns, question box, examples, feedback target, status, comment box)."""
-        return [], [], "", gr.update(visible=True), None, _status(""), gr.update(visible=False)
+        """Start again: (messages, turns, question box, examples, conversation, feedback target, status, comment)."""
+        return (
+            [],
+            [],
+            "",
+            gr.update(visible=True),
+            gr.update(visible=False),
+            None,
+            _status(""),
+            gr.update(visible=False),
+        )
 
     # -- feedback ----------------------------------------------------------
     def like(self, turns: Turns | None, data: gr.LikeData) -> tuple:
@@ -125,7 +138,7 @@ class ChatHandlers:
                 self.store.delete(record)
                 turn["feedback_id"] = None
             return turns, None, _status(texts.FEEDBACK_REMOVED), gr.update(visible=False)
-        except (FeedbackError, ValueError) as err:
+        except Exception as err:  # FeedbackError above all; never a traceback in the page
             log.warning("feedback not saved: %s", err)
             return turns, None, _status(texts.FEEDBACK_FAILED), gr.update(visible=False)
 
@@ -142,7 +155,7 @@ class ChatHandlers:
             if self.store is None:
                 raise FeedbackError("no store")
             self.store.set_comment(record, comment)
-        except FeedbackError as err:
+        except Exception as err:
             log.warning("comment not saved: %s", err)
             return gr.update(), _status(texts.FEEDBACK_FAILED)
         return gr.update(value=""), _status(texts.COMMENT_SAVED)

@@ -40,6 +40,7 @@ def _lines(text: str) -> str:
 def inline(text: str, msg_id: str = "", numbers: Iterable[int] = ()) -> str:
     """One line of answer text as HTML: escaped, with [n] markers linked to their source cards."""
     known = set(numbers)
+    text = " ".join(text.splitlines())  # any line break (\r, \u2028 ...) would end the raw HTML block
     out, pos = [], 0
     for match in _TOKEN.finditer(text):
         out.append(esc(text[pos : match.start()]))

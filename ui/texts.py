@@ -17,8 +17,9 @@ Leeds SENDIASS (the SEND Information, Advice and Support Service).
 """
 
 PRIVACY = (
-    "**Please keep it private.** Don't type names, dates of birth, addresses, phone numbers or NHS numbers. "
-    "You don't need them to get an answer. If you leave feedback, we remove these details before we store it."
+    '<div class="loa-privacy" role="note"><p><strong>Please keep it private.</strong> '
+    "Don&#x27;t type names, dates of birth, addresses, phone numbers or NHS numbers. You don&#x27;t need them "
+    "to get an answer. If you leave feedback, we remove these details before we store it.</p></div>"
 )
 
 QUESTION_LABEL = "Your question"
@@ -28,11 +29,12 @@ QUESTION_PLACEHOLDER = "For example: who can help my child with speech and langu
 FAMILY_EXAMPLES = [
     "my son is 2 and not talking, can someone visit us?",
     "who do I email about exclusions?",
-    "my daughter is off school a lot because she is ill, what help is there?",
+    "we home educate our son, who can we talk to?",
 ]
 STAFF_EXAMPLES = [
     "What exactly does the mainstream school offer say about the budget for SEND?",
     "What does the SEND strategy say about inclusion?",
+    "What does an educational psychologist do?",
 ]
 
 EMPTY_CHAT = "Your questions and answers will appear here."
@@ -64,4 +66,8 @@ WORDING_UNLOCKED = "Unlocked. You can search now."
 WORDING_NEED_QUERY = "Please type some words to search for."
 WORDING_NONE = "No passages matched. Try fewer or different words, or clear the filters."
 WORDING_TOO_LONG = "Please use {limit:,} characters or fewer."
+EXPORT_FAILED = (
+    "Sorry, the feedback file couldn't be made just now. Please try again, or ask IT to run: python -m feedback export"
+)
+EXPORT_NONE = "There is no feedback yet."
 EXPORT_DONE = "The feedback file is ready ({count} record{s}). Use the link below to download it."

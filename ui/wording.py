@@ -1,14 +1,19 @@
 """The staff tab: find the exact wording of a passage, with its document, section, status and context.
 
 Results put passages that hold the searched words exactly first, then the
-passages the assistant itself would rank highest. When ``staff_password`` is set
-the tab starts locked; the lock is checked on the server for every search and
-export, not only by hiding the controls.
+passages the assistant itself would rank highest. They are plain HTML (every
+corpus string escaped), so the text can be read, selected and copied by keyboard
+and screen reader; the "Copy" buttons are real buttons (ui/script.html).
+
+When ``staff_password`` is set the tab starts locked; the lock is checked on the
+server for every search and export, not only by hiding the controls.
 """
 
 from __future__ import annotations
 
 import hmac
+import logging
+import re
 import tempfile
 import time
 from dataclasses import dataclass
@@ -20,7 +25,8 @@ import gradio as gr
 from feedback.store import FeedbackError, FeedbackStore
 from ui import render, texts
 
-SLOTS = 6
+MAX_RESULTS = 6
+log = logging.getLogger("loa.app")
 
 
 @dataclass(frozen=True)
@@ -50,7 +56,7 @@ class WordingSearch:
         titles = {p.doc: p.title or p.doc for p in self.bot.retriever.passages.values()}
         return [("All documents", "")] + sorted(((t, d) for d, t in titles.items()), key=lambda x: x[0].lower())
 
-    def find(self, query: str, doc: str = "", status: str = "", limit: int = SLOTS) -> list[Hit]:
+    def find(self, query: str, doc: str = "", status: str = "", limit: int = MAX_RESULTS) -> list[Hit]:
         words = _norm(query)
         if not words:
             return []
@@ -60,16 +66,17 @@ class WordingSearch:
 
         corpus = self.bot.retriever.passages
         ranked = [p.id for p in self.bot.search(words) if keep(p)]
-        exact = [p.id for p in sorted(corpus.values(), key=lambda p: (p.is_draft, p.doc, p.start)) if keep(p)]
-        exact = [i for i in exact if words in _norm(corpus[i].text)]
-        order = [i for i in ranked if i in exact] + [i for i in exact if i not in ranked] + ranked
+        in_order = sorted(corpus.values(), key=lambda p: (p.is_draft, p.doc, p.start))
+        exact = [p.id for p in in_order if keep(p) and words in _norm(p.text)]
+        exact_ids = set(exact)
+        order = [i for i in ranked if i in exact_ids] + exact + ranked
         hits, seen = [], set()
         for pid in order:
             if pid in seen:
                 continue
             seen.add(pid)
             before, passage, after = self.bot.context(pid)
-            hits.append(Hit(passage, before, after, pid in exact))
+            hits.append(Hit(passage, before, after, pid in exact_ids))
             if len(hits) == limit:
                 break
         return hits
@@ -82,35 +89,28 @@ class WordingSearch:
         time.sleep(1.0)  # slows down guessing
         return False, gr.update(), gr.update(visible=False), _msg(texts.WORDING_BAD_PASSWORD), ""
 
-    def search(self, query: str, doc: str, status: str, unlocked: bool) -> list:
-        """Returns the summary, then (group, header, passage, context) for each slot."""
-        empty = [gr.update(visible=False), "", "", ""] * SLOTS
+    def search(self, query: str, doc: str, status: str, unlocked: bool) -> str:
+        """The results as HTML: each passage verbatim, its place and status, the text around it, copy buttons."""
         if not unlocked:
-            return [_msg(texts.WORDING_LOCKED), *empty]
+            return _msg(texts.WORDING_LOCKED)
         query = query or ""
         if len(query) > self.max_chars:
-            return [_msg(texts.WORDING_TOO_LONG.format(limit=self.max_chars)), *empty]
+            return _msg(texts.WORDING_TOO_LONG.format(limit=self.max_chars))
         if not query.strip():
-            return [_msg(texts.WORDING_NEED_QUERY), *empty]
+            return _msg(texts.WORDING_NEED_QUERY)
         try:
             hits = self.find(query, doc or "", status or "")
         except Exception:
-            return [_msg(texts.ERROR), *empty]
+            log.exception("wording search failed")
+            return _msg(texts.ERROR)
         if not hits:
-            return [_msg(texts.WORDING_NONE), *empty]
+            return _msg(texts.WORDING_NONE)
         exact = sum(h.exact for h in hits)
         summary = f"Showing {len(hits)} passage{'s' if len(hits) != 1 else ''} for “{query.strip()}”"
         closest = ". None has your exact words; these are the closest."
         summary += f": {exact} with your exact words." if exact else closest
-        out: list = [_msg(summary)]
-        for i in range(SLOTS):
-            if i < len(hits):
-                h = hits[i]
-                context = "\n\n".join(t.strip() for t in (h.before, h.passage.text, h.after) if t.strip())
-                out += [gr.update(visible=True), header(i + 1, h), h.passage.text, context]
-            else:
-                out += [gr.update(visible=False), "", "", ""]
-        return out
+        items = "".join(result_html(i + 1, h, query) for i, h in enumerate(hits))
+        return f'{_msg(summary)}<ol class="loa-hits">{items}</ol>'
 
     def export(self, unlocked: bool) -> tuple:
         """Returns (file, message)."""
@@ -119,11 +119,14 @@ class WordingSearch:
         try:
             if self.store is None:
                 raise FeedbackError("no feedback store")
+            if not self.store.path.exists():
+                return gr.update(visible=False, value=None), _msg(texts.EXPORT_NONE)
             out = Path(tempfile.mkdtemp(prefix="loa-feedback-")) / "feedback.csv"
             with out.open("w", encoding="utf-8", newline="") as handle:
                 count = self.store.export_csv(handle)
-        except (FeedbackError, OSError) as err:
-            return gr.update(visible=False, value=None), _msg(f"The feedback file couldn't be made: {err}")
+        except Exception as err:  # FeedbackError and OSError above all
+            log.warning("feedback export failed: %s", err)
+            return gr.update(visible=False, value=None), _msg(texts.EXPORT_FAILED)
         s = "" if count == 1 else "s"
         return gr.update(visible=True, value=str(out)), _msg(texts.EXPORT_DONE.format(count=count, s=s))
 
@@ -132,14 +135,43 @@ def _msg(text: str) -> str:
     return f"<p class='loa-status' role='status'>{render.esc(text)}</p>"
 
 
-def header(n: int, hit: Hit) -> str:
+def _marked(text: str, query: str) -> str:
+    """The text escaped, with each occurrence of the searched words in <mark>."""
+    words = query.split()
+    if not words:
+        return render.esc(text)
+    pattern = re.compile(r"\s+".join(re.escape(w) for w in words), re.I)
+    out, pos = [], 0
+    for match in pattern.finditer(text):
+        out += [render.esc(text[pos : match.start()]), f"<mark>{render.esc(match.group(0))}</mark>"]
+        pos = match.end()
+    return "".join(out) + render.esc(text[pos:])
+
+
+def result_html(n: int, hit: Hit, query: str) -> str:
+    """One result. The verbatim boxes keep the text's own line breaks (CSS pre-wrap), so copying gives it exactly."""
     p = hit.passage
     match = "Has your exact words" if hit.exact else "Related passage"
+    around = "".join(
+        part
+        for part in (
+            render.esc(hit.before.strip()) + "\n\n" if hit.before.strip() else "",
+            f"<mark>{render.esc(p.text)}</mark>",
+            "\n\n" + render.esc(hit.after.strip()) if hit.after.strip() else "",
+        )
+    )
     return (
-        f'<div class="loa-hit"><p class="loa-hit-head"><span class="loa-card-n">{n}.</span> '
-        f"<strong>{render.esc(p.title)}</strong> {render.badge(p.status, p.status_label)} "
-        f'<span class="loa-match">{match}</span></p>'
-        f'<p class="loa-hit-section">Section: {render.esc(p.section)}</p></div>'
+        f'<li class="loa-hit"><h4 class="loa-hit-head">{render.esc(p.title)} {render.badge(p.status, p.status_label)}'
+        f' <span class="loa-match">{match}</span></h4>'
+        f'<p class="loa-hit-section">Section: {render.esc(p.section)}</p>'
+        f'<div class="loa-verbatim" id="hit-{n}" role="group" aria-label="Exact wording of result {n}">'
+        f"{_marked(p.text, query)}</div>"
+        f'<p><button type="button" class="loa-copy" data-copy="hit-{n}">Copy the exact wording</button></p>'
+        f'<details class="loa-context"><summary>Show the text around it (same section)</summary>'
+        f'<div class="loa-verbatim" id="hit-{n}-around" role="group" aria-label="Result {n} with the text around it">'
+        f"{around}</div>"
+        f'<p><button type="button" class="loa-copy" data-copy="hit-{n}-around">Copy this with the text around it'
+        f"</button></p></details></li>"
     )
 
 
@@ -150,7 +182,7 @@ def build_tab(search: WordingSearch) -> None:
     with gr.Group(visible=search.locked_at_start) as gate:
         password = gr.Textbox(label="Staff password", type="password", max_lines=1)
         unlock_btn = gr.Button("Unlock", variant="primary")
-    gate_msg = gr.HTML(_msg(texts.WORDING_LOCKED) if search.locked_at_start else "")
+    gate_msg = gr.HTML(_msg(texts.WORDING_LOCKED) if search.locked_at_start else "", js_on_load=None)
     with gr.Column(visible=not search.locked_at_start) as panel:
         with gr.Row(equal_height=False):
             query = gr.Textbox(label="Words or phrase to find", scale=3, max_lines=1, placeholder="For example: budget")
@@ -159,28 +191,14 @@ def build_tab(search: WordingSearch) -> None:
                 [("Any status", ""), ("Published", "published"), ("Draft", "draft")], value="", label="Status", scale=2
             )
         find_btn = gr.Button("Search the documents", variant="primary")
-        summary = gr.HTML("")
-        slots: list = []
-        for _ in range(SLOTS):
-            with gr.Group(visible=False, elem_classes="loa-hit-group") as group:
-                head = gr.HTML("")
-                text = gr.Textbox(label="Exact wording", buttons=["copy"], interactive=False, lines=2, max_lines=14)
-                with gr.Accordion("Show the text around it", open=False):
-                    context = gr.Textbox(
-                        label="The passage with the text before and after it (same section)",
-                        buttons=["copy"],
-                        interactive=False,
-                        lines=3,
-                        max_lines=24,
-                    )
-            slots += [group, head, text, context]
+        results = gr.HTML("", elem_id="loa-results", js_on_load=None)
         with gr.Accordion("Feedback from users", open=False):
             export_btn = gr.Button("Make a CSV file of all feedback")
-            export_msg = gr.HTML("")
+            export_msg = gr.HTML("", js_on_load=None)
             export_file = gr.File(label="Feedback CSV", visible=False, interactive=False)
     private = {"api_visibility": "private"}
     for trigger in (unlock_btn.click, password.submit):
         trigger(search.unlock, password, [unlocked, gate, panel, gate_msg, password], **private)
     for trigger in (find_btn.click, query.submit):
-        trigger(search.search, [query, doc, status, unlocked], [summary, *slots], concurrency_id="bot", **private)
+        trigger(search.search, [query, doc, status, unlocked], results, concurrency_id="bot", **private)
     export_btn.click(search.export, unlocked, [export_file, export_msg], **private)
