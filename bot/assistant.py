@@ -31,6 +31,7 @@ from bot.text import EMAIL, PHONE, split_units
 from loa.settings import Settings
 
 log = logging.getLogger(__name__)
+_GENERIC_ACRONYMS = {"SEND", "SEN", "LEEDS", "EHCP", "EHC", "NHS", "UK", "LA", "CYP"}
 Turn = dict[str, str]  # {"role": "user" | "assistant", "content": ...}
 
 
@@ -201,7 +202,10 @@ class Bot:
             )
             if not has_figure(checked.question, composition.text):
                 answered = False  # 'how long ...?' answered without a figure is no answer
-            elif asks_for_contact(checked.question) and composition.no_contact and not self._names_a_team(evidence):
+            elif asks_for_contact(checked.question) and (
+                (composition.no_contact and not self._names_a_team(evidence))
+                or self._other_body(checked.question, composition.text)
+            ):
                 answered = False  # a contact for something the documents only mention in passing
         if checked.decision:
             notes.append("decision")
@@ -271,6 +275,13 @@ class Bot:
         generic = {"leeds", "the", "school", "academy", "primary", "college", "nursery", "surgery", "hospital", "high"}
         distinctive = [w for w in name.lower().split() if w not in generic]
         return all(re.search(rf"\b{re.escape(w)}\b", self._corpus_text) for w in distinctive)
+
+    def _other_body(self, question: str, answer: str) -> bool:
+        """'the phone number for CAMHS': an organisation the answer never names is not what it gives contacts for."""
+        named = {a for a in re.findall(r"\b[A-Z]{3,}\b", question) if a not in _GENERIC_ACRONYMS}
+        named = {a for a in named if a.lower() not in self._team_keys}
+        flat = answer.lower().replace(" ", "")  # 'SEND IASS' and 'sendiass@leeds.gov.uk' both name SENDIASS
+        return bool(named) and not any(a.lower() in flat for a in named)
 
     def _names_a_team(self, evidence: Evidence) -> bool:
         """Does the question name a team or service the documents describe (not just mention)?"""
