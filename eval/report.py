@@ -25,6 +25,7 @@ _NAMES = {
     "refusal_accuracy": "Refusal accuracy",
     "token_f1": "Token F1",
     "rouge_l": "ROUGE-L",
+    "words": "Words per answer",
     "hit@1": "Retrieval hit@1",
     "hit@5": "Retrieval hit@5",
     "mrr": "Retrieval MRR",
@@ -34,7 +35,7 @@ _NAMES = {
 }
 # The summary shows every named metric, in this order, except refusal accuracy (it is in the breakdowns).
 _HEADLINE = tuple(k for k in _NAMES if k != "refusal_accuracy")
-_LOWER_IS_BETTER = {"false_refusal_rate", "invented", "p50", "p95"}
+_LOWER_IS_BETTER = {"false_refusal_rate", "invented", "p50", "p95", "words"}
 _BREAKDOWN = ("key_facts", "citation_recall", "refusal_accuracy")
 _SPEED = (
     ("warm_p50_ms", "Warm answer latency, median", " ms"),
@@ -42,7 +43,9 @@ _SPEED = (
     ("cold_start_s", "Cold start", " s"),
     ("ingest_full_s", "Full ingest", " s"),
     ("ingest_noop_s", "Ingest with nothing changed", " s"),
-    ("peak_memory_mb", "Peak memory", " MB"),
+    ("answer_peak_memory_mb", "Peak memory, answering process", " MB"),
+    ("ingest_peak_memory_mb", "Peak memory, full ingest", " MB"),
+    ("eval_peak_memory_mb", "Peak memory, this benchmark run", " MB"),
 )
 # Okabe-Ito colours: told apart by colour-blind readers, and dark enough to stand out on white.
 _COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#6A3D9A", "#555555")
@@ -110,6 +113,8 @@ def _headline_cell(row: str, system: dict) -> str:
         return str(int(inv.get("contacts") or 0) + int(inv.get("numbers") or 0)) if isinstance(inv, dict) else DASH
     if row in ("p50", "p95"):
         return _num(_get(system, "latency_ms", row), " ms")
+    if row == "words":
+        return _num(_get(system, "answers", "overall", "words", "value"), digits=0)
     return _rate(_get(system, "answers", "overall", row))
 
 
