@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -23,15 +24,15 @@ from bot.compose import (
     team_key,
 )
 from bot.conflicts import ConflictFinder
-from bot.guard import has_figure, named_places, needs_figure, screen
+from bot.guard import NOT_DOMAIN_WORDS, has_figure, named_places, needs_figure, screen
 from bot.privacy import published_contacts
 from bot.query import QueryExpander, derive_glossary
 from bot.retrieve import HybridRetriever, RetrievalSettings
-from bot.text import EMAIL, PHONE, split_units
+from bot.text import EMAIL, PHONE, split_units, terms
 from loa.settings import Settings
 
 log = logging.getLogger(__name__)
-_GENERIC_ACRONYMS = {"SEND", "SEN", "LEEDS", "EHCP", "EHC", "NHS", "UK", "LA", "CYP"}
+_GENERIC_ACRONYMS = {"SEND", "SEN", "LEEDS", "EHCP", "EHC", "NHS", "UK", "LA", "CYP", "DOB", "ADHD", "ASD", "SEMH"}
 Turn = dict[str, str]  # {"role": "user" | "assistant", "content": ...}
 
 
@@ -84,6 +85,9 @@ class Bot:
         self.conflicts = ConflictFinder(retriever)
         self.composer.unit_vector = retriever.unit_vector
         self._published_contacts = published_contacts([p.text for p in retriever.passages.values()])
+        frequency = Counter(t for p in retriever.passages.values() for t in set(terms(f"{p.section} {p.text}")))
+        generic = set(terms(" ".join(NOT_DOMAIN_WORDS)))
+        self._domain_words = {t for t, n in frequency.items() if n >= 2} - generic
         self._corpus_text = " ".join(" ".join(p.text.split()) for p in retriever.passages.values()).lower()
         self._team_keys = {k for p in retriever.passages.values() for k in _team_names(p) if len(k) > 3}
 
@@ -184,6 +188,8 @@ class Bot:
             return Answer(question, "Please type a question.", refused=True, kind="empty", notes=notes)
         if checked.off_topic:
             return self.refuse(question, MESSAGES["off_topic"], opening=opening, notes=notes, kind="declined")
+        if not self._on_topic(_context(checked.question, history, self._team_keys)):
+            return self.refuse(question, MESSAGES["off_topic"], opening=opening, notes=notes)
 
         acronym = asked_acronym(checked.question)
         defined = self.composer.definition(acronym, self.retriever.passages) if acronym else None
@@ -275,6 +281,11 @@ class Bot:
         generic = {"leeds", "the", "school", "academy", "primary", "college", "nursery", "surgery", "hospital", "high"}
         distinctive = [w for w in name.lower().split() if w not in generic]
         return all(re.search(rf"\b{re.escape(w)}\b", self._corpus_text) for w in distinctive)
+
+    def _on_topic(self, text: str) -> bool:
+        """Shares a word (or, through the phrase list, a meaning) with at least two passages of the documents."""
+        words = set(terms(text + " " + " ".join(self.expander.expansions(text))))
+        return bool(words & self._domain_words)
 
     def _other_body(self, question: str, answer: str) -> bool:
         """'the phone number for CAMHS': an organisation the answer never names is not what it gives contacts for."""

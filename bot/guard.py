@@ -17,8 +17,9 @@ _CASE_SENSITIVE = {"named_place"}  # a name is a name because of its capitals
 _COMPILED = {
     name: [re.compile(p, 0 if name in _CASE_SENSITIVE else re.I) for p in patterns]
     for name, patterns in _RULES.items()
-    if name != "figures"
+    if name not in ("figures", "not_domain_words")
 }
+NOT_DOMAIN_WORDS = frozenset(_RULES["not_domain_words"])
 _FIGURES = [(re.compile(q, re.I), re.compile(a, re.I)) for q, a in _RULES["figures"].items()]
 _CLAUSE = re.compile(r"[^.!?\n]+[.!?]*")
 MAX_CHARS = 2000
@@ -66,7 +67,11 @@ def screen(message: str, max_chars: int = MAX_CHARS, known_contacts: frozenset[s
             result.abuse = True
             clause = " ".join(w for w in clause.split() if not matches("abuse", w))
         kept.append(clause.strip())
-    result.question = " ".join(" ".join(c for c in kept if c).split())
+    # what redaction leaves behind: '(DOB )', 'lives at , .'
+    question = re.sub(
+        r"\(\s*(?:dob|d\.o\.b\.?|born|nhs(?: number| no\.?)?)?\s*\)", " ", " ".join(c for c in kept if c), flags=re.I
+    )
+    result.question = " ".join(re.sub(r"(?:\s*[,.])+(?=\s*[,.])", "", question).split())
     result.off_topic = matches("off_topic_task", text)
     result.decision = matches("decision", result.question)
     return result
