@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from bot.answer import Answer, Citation, Passage
+from bot.citing import cite, draft_notes, find_signpost, published_first, render_disagreements, team_names
 from bot.compose import (
     MESSAGES,
     ExtractiveComposer,
@@ -24,16 +25,16 @@ from bot.compose import (
     team_key,
 )
 from bot.conflicts import ConflictFinder
+from bot.followup import Turn, read_in_context, valid_history
 from bot.guard import NOT_DOMAIN_WORDS, has_figure, named_places, needs_figure, screen
 from bot.privacy import published_contacts
 from bot.query import QueryExpander, derive_glossary
 from bot.retrieve import HybridRetriever, RetrievalSettings
-from bot.text import EMAIL, PHONE, split_units, terms
+from bot.text import terms
 from loa.settings import Settings
 
 log = logging.getLogger(__name__)
 _GENERIC_ACRONYMS = {"SEND", "SEN", "LEEDS", "EHCP", "EHC", "NHS", "UK", "LA", "CYP", "DOB", "ADHD", "ASD", "SEMH"}
-Turn = dict[str, str]  # {"role": "user" | "assistant", "content": ...}
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ class Bot:
         self.composer = composer
         self.expander = expander
         self.gate = gate or Gate()
-        self.signpost = _find_signpost(retriever.passages.values())
+        self.signpost = find_signpost(retriever.passages.values())
         self.conflicts = ConflictFinder(retriever)
         self.composer.unit_vector = retriever.unit_vector
         self._published_contacts = published_contacts([p.text for p in retriever.passages.values()])
@@ -89,7 +90,7 @@ class Bot:
         generic = set(terms(" ".join(NOT_DOMAIN_WORDS)))
         self._domain_words = {t for t, n in frequency.items() if n >= 2} - generic
         self._corpus_text = " ".join(" ".join(p.text.split()) for p in retriever.passages.values()).lower()
-        self._team_keys = {k for p in retriever.passages.values() for k in _team_names(p) if len(k) > 3}
+        self._team_keys = {k for p in retriever.passages.values() for k in team_names(p) if len(k) > 3}
 
     @classmethod
     def from_defaults(cls, settings: Settings | None = None, embed_model=None) -> Bot:  # noqa: ANN001
@@ -116,7 +117,7 @@ class Bot:
         """Never raises: a failure (an index server gone away, say) becomes a clear message."""
         started = time.perf_counter()
         try:
-            answer = self._answer(str(question or ""), _valid_history(history))
+            answer = self._answer(str(question or ""), valid_history(history))
         except Exception as err:  # noqa: BLE001 - the person asking must get an answer, not a traceback
             log.warning("answering failed: %s: %s", type(err).__name__, str(err)[:200])
             answer = Answer(str(question or ""), MESSAGES["unavailable"], refused=True, kind="error", notes=["error"])
@@ -132,8 +133,8 @@ class Bot:
 
     def search(self, question: str, history: list[Turn] | None = None) -> list[Passage]:
         """Ranked passages for a question, as the answer sees them (up to the retriever's top_k)."""
-        context = _context(" ".join(question.split()), history or [], self._team_keys)
-        return _published_first(self.retriever.retrieve(context, self.expander.expand(context)))
+        context = read_in_context(" ".join(question.split()), history or [], self._team_keys)
+        return published_first(self.retriever.retrieve(context, self.expander.expand(context)))
 
     def context(self, passage_id: str) -> tuple[str, Passage, str]:
         """A passage with the text of the chunks before and after it in the same section."""
@@ -149,10 +150,10 @@ class Bot:
 
     def gather(self, question: str, history: list[Turn]) -> Evidence:
         """Retrieve, and measure how well the best passages match (the gate's signals)."""
-        context = _context(question, history, self._team_keys)
+        context = read_in_context(question, history, self._team_keys)
         expanded = self.expander.expand(context)
         vector = self.retriever.embed_query(context)
-        passages = _published_first(self.retriever.retrieve(context, expanded, vector))[: self.top_k]
+        passages = published_first(self.retriever.retrieve(context, expanded, vector))[: self.top_k]
         unit_sims = [self.retriever.unit_similarity(vector, p.id) for p in passages]
         best_unit = max((s for sims in unit_sims for s in sims.values()), default=0.0)  # the gate reads the context
         if context != question:
@@ -188,7 +189,7 @@ class Bot:
             return Answer(question, "Please type a question.", refused=True, kind="empty", notes=notes)
         if checked.off_topic:
             return self.refuse(question, MESSAGES["off_topic"], opening=opening, notes=notes, kind="declined")
-        if not self._on_topic(_context(checked.question, history, self._team_keys)):
+        if not self._on_topic(read_in_context(checked.question, history, self._team_keys)):
             return self.refuse(question, MESSAGES["off_topic"], opening=opening, notes=notes)
 
         acronym = asked_acronym(checked.question)
@@ -236,8 +237,8 @@ class Bot:
         disagreements = self.conflicts.find(composition.used)
         if disagreements:
             notes.append("conflict" if any(not d.is_version for d in disagreements) else "versions")
-            pieces += _render_disagreements(disagreements, citations)
-        pieces += _draft_notes(citations)
+            pieces += render_disagreements(disagreements, citations)
+        pieces += draft_notes(citations)
         if checked.decision and self.signpost:
             pieces.append(self._signpost_piece(citations))
         pieces = opening + pieces + closing
@@ -265,12 +266,9 @@ class Bot:
         citations: list[Citation] = []
         pieces = list(opening)
         for text, passage in quotes:
-            n = next((c.n for c in citations if c.chunk_id == passage.id), None)
-            if n is None:
-                n = len(citations) + 1
-                citations.append(Citation.of(n, passage))
+            n = cite(citations, passage)
             pieces.append(f"- {passage.title} ({passage.status_label}): {text} [{n}]" if labelled else f"{text} [{n}]")
-        pieces += _draft_notes(citations) + closing
+        pieces += draft_notes(citations) + closing
         pieces, expansions = self.composer.spell_out(pieces)
         return Answer(
             question, _join(pieces), citations=citations, expansions=expansions, sentences=pieces, notes=notes
@@ -310,11 +308,7 @@ class Bot:
         )
 
     def _signpost_piece(self, citations: list[Citation]) -> str:
-        passage = self.signpost[1]
-        n = next((c.n for c in citations if c.chunk_id == passage.id), None)
-        if n is None:
-            n = len(citations) + 1
-            citations.append(Citation.of(n, passage))
+        n = cite(citations, self.signpost[1])
         return f"{MESSAGES['signpost']} " + " ".join(f"{text} [{n}]" for text in self.signpost[0])
 
     def refuse(
@@ -342,95 +336,3 @@ class Bot:
             sentences=pieces,
             notes=list(notes or []),
         )
-
-
-def _team_names(passage: Passage) -> set[str]:
-    """A passage's team, its parts and their acronyms, as team keys: 'pupil tuition', 'ptt', 'portage'."""
-    names = {team_key(passage.team)} if passage.team else set()
-    for part in passage.section.split("›")[1:2]:
-        names.add(team_key(part))
-        names |= {a.lower() for a in re.findall(r"\(\s*([A-Z][A-Za-z]*[A-Z])\s*\)", part)}
-        names |= {w.lower() for w in re.findall(r"\b[A-Z]{3,}\b", part)}
-    return {n for n in names if n}
-
-
-def _render_disagreements(disagreements: list, citations: list[Citation]) -> list[str]:  # noqa: ANN001
-    pieces: list[str] = []
-    for d in disagreements:
-        numbers = []
-        for text, passage in (d.ours, d.theirs):
-            n = next((c.n for c in citations if c.chunk_id == passage.id), None)
-            if n is None:
-                n = len(citations) + 1
-                citations.append(Citation.of(n, passage))
-            numbers.append((text, passage, n))
-        pieces.append(MESSAGES["version_intro"] if d.is_version else MESSAGES["conflict_intro"])
-        pieces += [f"- {p.title} ({p.status_label}): {text} [{n}]" for text, p, n in numbers]
-    return pieces
-
-
-def _draft_notes(citations: list[Citation]) -> list[str]:
-    return [
-        f"_[{c.n}] {MESSAGES['draft_note'].format(label=c.status_label)}_" for c in citations if c.status == "draft"
-    ]
-
-
-def _valid_history(history: object) -> list[Turn]:
-    """Well-formed turns only, the last ten: a long or malformed history cannot break an answer."""
-    if not isinstance(history, list):
-        return []
-    turns = [
-        {"role": str(t.get("role", "")), "content": str(t.get("content", ""))[:2000]}
-        for t in history
-        if isinstance(t, dict)
-    ]
-    return turns[-10:]
-
-
-def _context(question: str, history: list[Turn], team_keys: set[str] = frozenset()) -> str:  # type: ignore[assignment]
-    """A follow-up ('and their email?') is read with the question before it and the team its answer named."""
-    previous = [t.get("content", "") for t in history if t.get("role") == "user"]
-    if not previous or not _is_follow_up(question):
-        return question
-    answers = [t.get("content", "") for t in history if t.get("role") == "assistant"]
-    said = f" {team_key(answers[-1])} " if answers else ""
-    named = sorted((k for k in team_keys if f" {k} " in said), key=len, reverse=True)[:2]
-    return " ".join([previous[-1], *named, question])
-
-
-_FOLLOW_UP_WORDS = {"they", "their", "them", "it", "its", "that", "this", "there", "he", "she", "his", "her", "those"}
-
-
-def _is_follow_up(question: str) -> bool:
-    words = question.lower().replace("?", " ").split()
-    return len(words) <= 12 and (
-        bool(_FOLLOW_UP_WORDS & set(words))
-        or question.lower().startswith(("and ", "what about", "how about", "what if"))
-    )
-
-
-def _published_first(passages: list[Passage]) -> list[Passage]:
-    """When a draft and a published passage both match, the published one leads."""
-    if not passages or not passages[0].is_draft:
-        return passages
-    best = passages[0]
-    for i, p in enumerate(passages[1:4], start=1):
-        if not p.is_draft and p.dense >= best.dense - 0.08:
-            return [p] + passages[:i] + passages[i + 1 :]
-    return passages
-
-
-def _find_signpost(passages) -> tuple[list[str], Passage] | None:  # noqa: ANN001
-    """SENDIASS, quoted from the corpus: the sentence naming it and its contact line. Published first."""
-    candidates = []
-    for p in passages:
-        units = [u.text for u in split_units(p.text, 0)]
-        contact = [t for t in units if "sendiass" in t.lower() and (EMAIL.search(t) or PHONE.search(t))]
-        if not contact:
-            continue
-        naming = [t for t in units if "Information Advice" in t and t not in contact][:1]
-        candidates.append((p.is_draft, naming + contact[:1], p))
-    if not candidates:
-        return None
-    candidates.sort(key=lambda c: (c[0], -len(c[1])))
-    return candidates[0][1], candidates[0][2]

@@ -9,7 +9,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 
-from loa.settings import PROJECT_ROOT, Settings
+from loa.settings import PROJECT_ROOT, Settings, child_env
 
 
 @dataclass
@@ -36,7 +36,7 @@ def measure(
     settings: Settings, question: str = "Who can I contact about school exclusions?"
 ) -> dict[str, float | None]:
     """Cold start to first answer, full and no-op ingest, and peak memory of the answering process."""
-    env = {**os.environ, "LOA_CORPUS_DIR": str(settings.corpus_dir)}
+    env = child_env(LOA_CORPUS_DIR=str(settings.corpus_dir))
     cold = _timed(
         [sys.executable, "-m", "bot", "ask", "--json", question], {**env, "LOA_INDEX_DIR": str(settings.index_dir)}
     )

@@ -31,6 +31,11 @@ def configure_offline() -> None:
         os.environ[key] = value
 
 
+def child_env(**overrides: str) -> dict[str, str]:
+    """The environment for a child process (benchmarks, tests): this one's, offline, with overrides."""
+    return {**os.environ, **OFFLINE_ENV, **overrides}
+
+
 class SettingsError(ValueError):
     """A ``LOA_*`` variable holds a value we cannot use."""
 
