@@ -216,7 +216,7 @@ class ExtractiveComposer:
         pieces: list[str] = []
         if lead:
             pieces.append(" ".join(f"{u.text} [{cite(passages[u.passage])}]" for u in lead))
-        pieces += [f"- {u.text} [{cite(passages[u.passage])}]" for u in bullets]
+        pieces += [f"{_item(u.text)} [{cite(passages[u.passage])}]" for u in bullets]
         if contact_intent(question):
             lead_team = passages[best.passage].team
             same_team = [u for u in lead + bullets if passages[u.passage].team == lead_team]
@@ -370,12 +370,21 @@ def _source_order(units: list[Unit]) -> list[Unit]:
     return sorted(units, key=lambda u: (u.passage, u.position))
 
 
+def _item(text: str) -> str:
+    """A list item as Markdown: numbered items keep their number."""
+    return text if re.match(r"\d{1,2}\.\s", text) else f"- {text}"
+
+
+def _is_item(piece: str) -> bool:
+    return piece.startswith("- ") or bool(re.match(r"\d{1,2}\.\s", piece))
+
+
 def _join(pieces: list[str]) -> str:
     out = ""
     for piece in pieces:
         if not out:
             out = piece
-        elif piece.startswith("- ") and out.split("\n")[-1].startswith("- "):
+        elif _is_item(piece) and _is_item(out.split("\n")[-1]):
             out += "\n" + piece
         else:
             out += "\n\n" + piece

@@ -27,7 +27,7 @@ from loa.units import split_units
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
 
-PIPELINE_VERSION = "2"  # bump when cleaning or chunking changes shape
+PIPELINE_VERSION = "3"  # bump when cleaning or chunking changes shape
 EMBED_KEYS = ("section",)  # what the embedding and BM25 see besides the text
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+_NUMBERED = re.compile(r"^\d{1,2}\.\s")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[”’\"']?\s+(?=[A-Z“‘\"(0-9])")
 
 
@@ -32,6 +33,9 @@ def split_units(text: str, passage: int) -> list[Unit]:
             continue  # a list may sit a blank line below the sentence introducing it
         if line.startswith("•"):
             units.append(Unit(line.lstrip("• ").strip(), True, passage, len(units), lead_in))
+            continue
+        if _NUMBERED.match(line):
+            units.append(Unit(line, True, passage, len(units), lead_in))  # '1. Promote ...': an item, not a sentence
             continue
         lead_in = None
         for sentence in _SENTENCE_END.split(line):
