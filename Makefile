@@ -6,7 +6,7 @@ export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: install index run test eval eval-gate lint clean
+.PHONY: install index run test eval eval-gate lint clean chroma-server
 
 $(STAMP):
 	python3 -m venv $(VENV)
@@ -35,6 +35,10 @@ eval: index
 # the CI gate: fails when a number in eval/thresholds.toml is not met
 eval-gate: index
 	$(PY) -m eval --gate
+
+# a local Chroma server to try the scaled set-up (see README, "Scaling out")
+chroma-server: install
+	$(VENV)/bin/chroma run --host 127.0.0.1 --port 8000 --path .index/chroma-server
 
 lint: install
 	$(PY) -m ruff check . && $(PY) -m ruff format --check .

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -34,6 +35,7 @@ from bot.text import terms
 from loa.settings import Settings
 
 log = logging.getLogger(__name__)
+RELOAD_SECONDS = 30.0  # how often a running bot looks for a new index build
 _GENERIC_ACRONYMS = {"SEND", "SEN", "LEEDS", "EHCP", "EHC", "NHS", "UK", "LA", "CYP", "DOB", "ADHD", "ASD", "SEMH"}
 
 
@@ -78,6 +80,9 @@ class Bot:
     ) -> None:
         self.top_k = top_k
         self.max_chars = max_chars
+        self._source: tuple[Settings, object, str] | None = None  # set by from_defaults: where to reload from
+        self._checked = time.monotonic()
+        self._lock = threading.Lock()
         self.retriever = retriever
         self.composer = composer
         self.expander = expander
@@ -104,19 +109,45 @@ class Bot:
             collection, embed_model or query_embed_model(), RetrievalSettings(), units=store.units_collection(active)
         )
         glossary = derive_glossary(p.text for p in retriever.passages.values())
-        return cls(
+        bot = cls(
             retriever,
             ExtractiveComposer(retriever.passages, glossary),
             QueryExpander(glossary),
             top_k=settings.top_k,
             max_chars=settings.max_input_chars,
         )
+        bot._source = (settings, store, active.name)
+        return bot
+
+    def refresh(self, force: bool = False) -> bool:
+        """Load the index again if ingest has switched to a new build since this bot loaded.
+
+        Checked at most every RELOAD_SECONDS, so several app processes serving one Chroma
+        server all move to a new build without restarting. Returns whether it reloaded.
+        """
+        if self._source is None or (not force and time.monotonic() - self._checked < RELOAD_SECONDS):
+            return False
+        self._checked = time.monotonic()
+        settings, store, loaded = self._source
+        try:
+            active = store.active()
+        except Exception as err:  # noqa: BLE001 - an unreachable index is reported when a question fails
+            log.warning("could not check the index: %s", str(err)[:200])
+            return False
+        if active is None or active.name == loaded:
+            return False
+        fresh = Bot.from_defaults(settings, embed_model=self.retriever.embed_model)
+        with self._lock:
+            self.__dict__.update({k: v for k, v in fresh.__dict__.items() if k != "_lock"})
+        log.info("switched to the new index build %s", active.name)
+        return True
 
     # -- asking ------------------------------------------------------------
     def ask(self, question: str, history: list[Turn] | None = None) -> Answer:
         """Never raises: a failure (an index server gone away, say) becomes a clear message."""
         started = time.perf_counter()
         try:
+            self.refresh()
             answer = self._answer(str(question or ""), valid_history(history))
         except Exception as err:  # noqa: BLE001 - the person asking must get an answer, not a traceback
             log.warning("answering failed: %s: %s", type(err).__name__, str(err)[:200])

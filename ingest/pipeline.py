@@ -21,7 +21,7 @@ from ingest.loaders import SUFFIXES, LoadError, read_text
 from ingest.manifest import DocInfo, load_manifest
 from loa.embedding import MODEL_ID
 from loa.settings import Settings
-from loa.store import IndexStore
+from loa.store import IndexStore, IndexUnavailable, set_aside
 from loa.units import split_units
 
 if TYPE_CHECKING:
@@ -151,8 +151,18 @@ def ingest(
     report.documents = len(sources)
     doc_hashes = json.dumps({s.info.file: s.hash for s in sources}, sort_keys=True)
 
-    store = IndexStore.open(settings)
-    active = store.active()
+    try:
+        store = IndexStore.open(settings)
+        active = store.active()
+    except IndexUnavailable:
+        if not rebuild:
+            raise
+        kept = set_aside(settings)  # --rebuild on a damaged index: keep the old folder, start a new one
+        if kept is None:
+            raise
+        say(f"The index could not be read; it was moved to {kept} and a new one is being built.")
+        store = IndexStore.open(settings)
+        active = None
     fingerprint = build_fingerprint(settings)
     if active is not None and not rebuild and sources and active.info.get("docs") == doc_hashes:
         report.chunks = report.unchanged = int(active.info.get("chunks", 0))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
@@ -70,6 +71,19 @@ def open_client(settings: Settings) -> ClientAPI:
 def _reason(err: BaseException) -> str:
     text = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
     return text[:200]
+
+
+def set_aside(settings: Settings) -> Path | None:
+    """Move an unreadable on-disk index out of the way (kept, not deleted) so a rebuild can start fresh."""
+    path = settings.index_dir / "chroma"
+    if settings.chroma_url or not path.exists():
+        return None
+    target = path.with_name(f"chroma.unreadable-{time.strftime('%Y%m%d%H%M%S')}")
+    path.rename(target)
+    from chromadb.api.client import SharedSystemClient
+
+    SharedSystemClient.clear_system_cache()  # Chroma keeps one client per path in a process
+    return target
 
 
 class IndexStore:
