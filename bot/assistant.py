@@ -91,6 +91,11 @@ class Bot:
         self.conflicts = ConflictFinder(retriever)
         self.composer.unit_vector = retriever.unit_vector
         self._published_contacts = published_contacts([p.text for p in retriever.passages.values()])
+        # 'Leeds Local Offer: The mainstream school offer' -> 'mainstream school offer'
+        self._title_keys = {
+            p.doc: " ".join(re.findall(r"[a-z]+", p.title.split(":")[-1].lower().removeprefix(" the ")))
+            for p in retriever.passages.values()
+        }
         frequency = Counter(t for p in retriever.passages.values() for t in set(terms(f"{p.section} {p.text}")))
         generic = set(terms(" ".join(NOT_DOMAIN_WORDS)))
         self._domain_words = {t for t, n in frequency.items() if n >= 2} - generic
@@ -184,7 +189,8 @@ class Bot:
         context = read_in_context(question, history, self._team_keys)
         expanded = self.expander.expand(context)
         vector = self.retriever.embed_query(context)
-        passages = published_first(self.retriever.retrieve(context, expanded, vector))[: self.top_k]
+        found = published_first(self.retriever.retrieve(context, expanded, vector))
+        passages = self._named_documents_first(question, found)[: self.top_k]
         unit_sims = [self.retriever.unit_similarity(vector, p.id) for p in passages]
         best_unit = max((s for sims in unit_sims for s in sims.values()), default=0.0)  # the gate reads the context
         if context != question:
@@ -310,6 +316,16 @@ class Bot:
         generic = {"leeds", "the", "school", "academy", "primary", "college", "nursery", "surgery", "hospital", "high"}
         distinctive = [w for w in name.lower().split() if w not in generic]
         return all(re.search(rf"\b{re.escape(w)}\b", self._corpus_text) for w in distinctive)
+
+    def _named_documents_first(self, question: str, passages: list[Passage]) -> list[Passage]:
+        """'... in the mainstream school offer?', '... the draft strategy ...': that document's passages lead."""
+        asked = f" {' '.join(re.findall(r'[a-z]+', question.lower()))} "
+        named = {doc for doc, key in self._title_keys.items() if f" {key} " in asked}
+        if re.search(r"\bdraft\b", asked):
+            named |= {p.doc for p in passages if p.is_draft}
+        if not named:
+            return passages
+        return [p for p in passages if p.doc in named] + [p for p in passages if p.doc not in named]
 
     def _on_topic(self, text: str) -> bool:
         """Shares a word (or, through the phrase list, a meaning) with at least two passages of the documents."""

@@ -25,10 +25,13 @@ def _error(question: str, message: str, note: str) -> str:
     return _dump(Answer(question, message, refused=True, kind="error", notes=[note]).to_json())
 
 
-def _history(history_json: str) -> list:
+def _history(history_json: object) -> list:
+    """The conversation so far; anything but a JSON string of {role, content} objects is refused clearly."""
     try:
-        history = json.loads(history_json or "[]")
-    except ValueError:
+        history = (
+            json.loads(history_json or "[]") if isinstance(history_json, str | bytes) or not history_json else None
+        )
+    except (ValueError, TypeError):
         history = None
     if not isinstance(history, list) or not all(
         isinstance(t, dict) and t.get("role") in ("user", "assistant") and isinstance(t.get("content"), str)
