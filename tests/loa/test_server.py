@@ -149,3 +149,24 @@ def test_running_bot_moves_to_a_new_build(settings: Settings, fake_embed) -> Non
     assert bot.refresh(force=True)
     assert bot._source is not None and bot._source[2] != loaded
     assert any("within 4 days" in p.text for p in bot.retriever.passages.values())
+
+
+@pytest.mark.quality
+def test_several_processes_serve_from_one_server(server, real_settings: Settings, tmp_path: Path) -> None:
+    """Two separate processes answer from the same Chroma server at the same time."""
+    _, port, _ = server
+    url = f"http://127.0.0.1:{port}"
+    remote = real_settings.with_(chroma_url=url, index_dir=tmp_path / "unused")
+    assert ingest(remote, progress=False, say=lambda m: None).switched  # the real model, into the server
+    env = {**os.environ, "LOA_CHROMA_URL": url}
+    questions = ["Who do I email about exclusions?", "What does the Visual Impairment Team do?"]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "bot", "ask", "--json", q], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        for q in questions
+    ]
+    outputs = [p.communicate(timeout=180) for p in procs]
+    for proc, (out, err) in zip(procs, outputs):
+        assert proc.returncode == 0, err.decode()[-500:]
+        assert b'"refused": false' in out
