@@ -14,6 +14,8 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import numpy as np
+
 from bot.answer import Answer, Citation, Passage
 from bot.citing import cite, draft_notes, find_signpost, published_first, render_disagreements, team_names
 from bot.compose import (
@@ -66,6 +68,7 @@ class Evidence:
     best_unit: float  # similarity of the best sentence to the question
     coverage: float  # share of the question's words a top passage holds
     question: str = ""  # the message itself (context differs for a follow-up)
+    vector: np.ndarray | None = None  # the context's embedding, reused rather than computed again
 
 
 class Bot:
@@ -201,7 +204,7 @@ class Bot:
                 for sims, own_sims in zip(unit_sims, (self.retriever.unit_similarity(own, p.id) for p in passages))
             ]
         coverage = self.composer.coverage(context, passages)
-        return Evidence(context, expanded, passages, unit_sims, best_unit, coverage, question)
+        return Evidence(context, expanded, passages, unit_sims, best_unit, coverage, question, vector)
 
     def _answer(self, question: str, history: list[Turn]) -> Answer:
         checked = screen(question, self.max_chars, self._published_contacts)
@@ -259,9 +262,9 @@ class Bot:
                 )
             opening.append(MESSAGES["decision"])
         if compares_versions(checked.question):
-            wider = self.search(checked.question, history)
-            vector = self.retriever.embed_query(evidence.context)
-            sims = [self.retriever.unit_similarity(vector, p.id) for p in wider]
+            # the same retrieval as search(), on the vector gather() already computed
+            wider = published_first(self.retriever.retrieve(evidence.context, evidence.expanded, evidence.vector))
+            sims = [self.retriever.unit_similarity(evidence.vector, p.id) for p in wider]
             versions = self.composer.best_per_version(evidence.context, evidence.expanded, wider, sims)
             if len(versions) == 2:
                 notes.append("versions")
