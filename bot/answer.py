@@ -83,6 +83,8 @@ class Answer:
     # "answer", "refused", "crisis", "declined" (abuse/decisions), "error"
     kind: str = "answer"
     path: str = "extractive"  # which path produced it: extractive or llm
+    # with an LLM configured: sentences generated and removed by verification, fallback reason, timings
+    generation: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)
     # acronym -> expansion the answer spelled out inline, e.g. {"SENCo": "Special ..."}
     expansions: dict[str, str] = field(default_factory=dict)

@@ -7,11 +7,12 @@ can pass fakes; ``Bot.from_defaults()`` builds them from Settings.
 from __future__ import annotations
 
 import logging
+import queue
 import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +31,8 @@ from bot.compose import (
 from bot.conflicts import ConflictFinder
 from bot.followup import Turn, read_in_context, valid_history
 from bot.guard import NOT_DOMAIN_WORDS, has_figure, named_places, needs_figure, screen
+from bot.llm.verify import Verifier
+from bot.llm.writer import LLMWriter, Written
 from bot.privacy import published_contacts
 from bot.query import QueryExpander, derive_glossary
 from bot.retrieve import HybridRetriever, RetrievalSettings
@@ -80,6 +83,7 @@ class Bot:
         gate: Gate | None = None,
         top_k: int = 6,
         max_chars: int = 2000,
+        writer: LLMWriter | None = None,
     ) -> None:
         self.top_k = top_k
         self.max_chars = max_chars
@@ -90,6 +94,7 @@ class Bot:
         self.composer = composer
         self.expander = expander
         self.gate = gate or Gate()
+        self.writer = writer  # None: extractive answers only
         self.signpost = find_signpost(retriever.passages.values())
         self.conflicts = ConflictFinder(retriever)
         self.composer.unit_vector = retriever.unit_vector
@@ -104,6 +109,9 @@ class Bot:
         self._domain_words = {t for t, n in frequency.items() if n >= 2} - generic
         self._corpus_text = " ".join(" ".join(p.text.split()) for p in retriever.passages.values()).lower()
         self._team_keys = {k for p in retriever.passages.values() for k in team_names(p) if len(k) > 3}
+        # words the documents write in lower case: an ordinary word opening a sentence is not a name
+        running_text = " ".join(p.text for p in retriever.passages.values())
+        self.vocabulary = frozenset(re.findall(r"\b[a-z][a-z'’-]*\b", running_text))
 
     @classmethod
     def from_defaults(cls, settings: Settings | None = None, embed_model=None) -> Bot:  # noqa: ANN001
@@ -124,6 +132,7 @@ class Bot:
             top_k=settings.top_k,
             max_chars=settings.max_input_chars,
         )
+        bot.writer = writer_from_settings(settings, bot)
         bot._source = (settings, store, active.name)
         return bot
 
@@ -151,12 +160,18 @@ class Bot:
         return True
 
     # -- asking ------------------------------------------------------------
-    def ask(self, question: str, history: list[Turn] | None = None) -> Answer:
-        """Never raises: a failure (an index server gone away, say) becomes a clear message."""
+    def ask(
+        self, question: str, history: list[Turn] | None = None, on_piece: Callable[[str], None] | None = None
+    ) -> Answer:
+        """Never raises: a failure (an index server gone away, say) becomes a clear message.
+
+        ``on_piece`` receives a generated answer's sentences as they are verified (the LLM path);
+        the returned Answer is final and may differ (the extractive answer when the model failed).
+        """
         started = time.perf_counter()
         try:
             self.refresh()
-            answer = self._answer(str(question or ""), valid_history(history))
+            answer = self._answer(str(question or ""), valid_history(history), on_piece)
         except Exception as err:  # noqa: BLE001 - the person asking must get an answer, not a traceback
             log.warning("answering failed: %s: %s", type(err).__name__, str(err)[:200])
             answer = Answer(str(question or ""), MESSAGES["unavailable"], refused=True, kind="error", notes=["error"])
@@ -165,10 +180,28 @@ class Bot:
         return answer
 
     def stream(self, question: str, history: list[Turn] | None = None) -> Iterator[str | Answer]:
-        """Yields the answer a sentence (or list item) at a time, then the whole Answer."""
-        answer = self.ask(question, history)
-        yield from answer.sentences
-        yield answer
+        """Yields the answer a sentence (or list item) at a time, then the whole Answer.
+
+        With an LLM, each sentence is yielded once verified, while the model is still writing.
+        The final Answer is what counts: if the model failed part way, it is the extractive
+        answer and replaces what was shown.
+        """
+        if self.writer is None:
+            answer = self.ask(question, history)
+            yield from answer.sentences
+            yield answer
+            return
+        pieces: queue.Queue[str | Answer] = queue.Queue()
+        threading.Thread(
+            target=lambda: pieces.put(self.ask(question, history, on_piece=pieces.put)), daemon=True
+        ).start()
+        shown: list[str] = []
+        while isinstance(item := pieces.get(), str):
+            shown.append(item)
+            yield item
+        if item.sentences[: len(shown)] == shown:
+            yield from item.sentences[len(shown) :]
+        yield item
 
     def search(self, question: str, history: list[Turn] | None = None) -> list[Passage]:
         """Ranked passages for a question, as the answer sees them (up to the retriever's top_k)."""
@@ -206,7 +239,7 @@ class Bot:
         coverage = self.composer.coverage(context, passages)
         return Evidence(context, expanded, passages, unit_sims, best_unit, coverage, question, vector)
 
-    def _answer(self, question: str, history: list[Turn]) -> Answer:
+    def _answer(self, question: str, history: list[Turn], on_piece: Callable[[str], None] | None = None) -> Answer:
         checked = screen(question, self.max_chars, self._published_contacts)
         opening: list[str] = []  # fixed messages that come before the answer
         notes: list[str] = []
@@ -273,8 +306,16 @@ class Bot:
             reason = MESSAGES["no_figure"] if needs_figure(checked.question) and evidence.passages else None
             return self.refuse(question, reason, opening=opening, notes=notes)
 
-        pieces, citations = list(composition.pieces), list(composition.citations)
-        disagreements = self.conflicts.find(composition.used)
+        pieces, citations, used = list(composition.pieces), list(composition.citations), composition.used
+        path, generation = "extractive", None
+        if self.writer is not None:
+            written, generation = self._write(question, evidence, opening, on_piece)
+            if written.fallback:
+                notes.append("llm-fallback")
+                closing.insert(0, MESSAGES["llm_fallback"])
+            else:
+                pieces, citations, used, path = written.pieces, written.citations, written.used, "llm"
+        disagreements = self.conflicts.find(used)
         if disagreements:
             notes.append("conflict" if any(not d.is_version for d in disagreements) else "versions")
             pieces += render_disagreements(disagreements, citations)
@@ -291,7 +332,38 @@ class Bot:
             sentences=pieces,
             kind="decision" if checked.decision else "answer",
             notes=notes,
+            path=path,
+            generation=generation,
         )
+
+    def _write(
+        self, question: str, evidence: Evidence, opening: list[str], on_piece: Callable[[str], None] | None
+    ) -> tuple[Written, dict]:
+        """The LLM's verified answer; its sentences go to ``on_piece`` as they pass, acronyms spelled out."""
+        shown: list[str] = []
+
+        def show(piece: str) -> None:
+            if on_piece is None:
+                return
+            if not shown:
+                for line in opening:
+                    on_piece(line)
+            shown.append(piece)
+            on_piece(self.composer.spell_out(opening + shown)[0][-1])
+
+        asked = question if evidence.context == evidence.question else f"{evidence.context} ({question})"
+        written = self.writer.write(asked, evidence.passages, on_piece=show)  # type: ignore[union-attr]
+        generation = {
+            "sentences": len(written.checks),
+            "removed": written.removed,
+            "fallback": written.fallback,
+            "seconds": round(written.seconds, 3),
+            "first_sentence_seconds": None
+            if written.first_piece_seconds is None
+            else round(written.first_piece_seconds, 3),
+            "removed_reasons": [c.reason for c in written.checks if not c.kept],
+        }
+        return written, generation
 
     def _quoted(
         self,
@@ -386,3 +458,18 @@ class Bot:
             sentences=pieces,
             notes=list(notes or []),
         )
+
+
+def verifier_for(bot: Bot) -> Verifier:
+    """A verifier that checks generated sentences against this bot's index and glossary."""
+    return Verifier(
+        bot.retriever.embed_query, bot.retriever.unit_similarity, bot.vocabulary, glossary=bot.composer.glossary
+    )
+
+
+def writer_from_settings(settings: Settings, bot: Bot) -> LLMWriter | None:
+    """The LLM writer LOA_LLM asks for; None for extractive answers."""
+    from bot.llm.backends import make_llm
+
+    llm = make_llm(settings)
+    return None if llm is None else LLMWriter(llm, verifier_for(bot))

@@ -84,6 +84,7 @@ class Settings:
     llm_base_url: str = ""
     llm_timeout: float = 30.0
     llm_api_key: str = field(default="", repr=False)
+    llm_context_tokens: int = 4096  # the model's context window: prompt plus answer
     # App
     host: str = "127.0.0.1"
     port: int = 7860
@@ -112,6 +113,7 @@ class Settings:
             llm_base_url=env.get("LOA_LLM_BASE_URL", "").strip(),
             llm_timeout=_float(env, "LOA_LLM_TIMEOUT", base.llm_timeout),
             llm_api_key=env.get("LOA_LLM_API_KEY", ""),
+            llm_context_tokens=_int(env, "LOA_LLM_CONTEXT_TOKENS", base.llm_context_tokens, low=512),
             host=env.get("LOA_HOST", base.host).strip() or base.host,
             port=_int(env, "LOA_PORT", base.port, low=1, high=65535),
             max_input_chars=_int(env, "LOA_MAX_INPUT_CHARS", base.max_input_chars, low=10),

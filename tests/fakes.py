@@ -10,8 +10,13 @@ import hashlib
 import math
 import re
 import time
+from typing import Any
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
+from llama_index.core.base.llms.types import CompletionResponse, CompletionResponseGen, LLMMetadata
+from llama_index.core.bridge.pydantic import Field
+from llama_index.core.llms.callbacks import llm_completion_callback
+from llama_index.core.llms.custom import CustomLLM
 
 DIM = 64
 
@@ -43,3 +48,48 @@ class SlowEmbedding(HashEmbedding):
         print("EMBEDDING-STARTED", flush=True)
         time.sleep(60)
         return [hash_vector(t) for t in texts]
+
+
+class ScriptedLLM(CustomLLM):
+    """An LLM that writes what the test tells it to (like llama-index's MockLLM), streamed a few
+    characters at a time; `script` may read the prompt. `failure` is raised instead, mid-stream
+    when `fail_after` characters were sent."""
+
+    script: Any = ""
+    failure: Any = None
+    fail_after: int = 0
+    prompts: list = Field(default_factory=list)
+
+    @property
+    def metadata(self) -> LLMMetadata:
+        return LLMMetadata(model_name="scripted")
+
+    def _text(self, prompt: str) -> str:
+        self.prompts.append(prompt)
+        return self.script(prompt) if callable(self.script) else self.script
+
+    @llm_completion_callback()
+    def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
+        if self.failure is not None:
+            raise self.failure
+        text = self._text(prompt)
+        return CompletionResponse(text=text)
+
+    @llm_completion_callback()
+    def stream_complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponseGen:
+        text = self._text(prompt)
+
+        def gen() -> CompletionResponseGen:
+            sent = ""
+            if not text:
+                yield CompletionResponse(text="", delta="")  # a real server sends at least one chunk
+            for i in range(0, len(text), 7):
+                if self.failure is not None and len(sent) >= self.fail_after:
+                    raise self.failure
+                delta = text[i : i + 7]
+                sent += delta
+                yield CompletionResponse(text=sent, delta=delta)
+            if self.failure is not None:
+                raise self.failure
+
+        return gen()

@@ -1,0 +1,150 @@
+"""Generative answers: the LLM writes from numbered sources, and only verified sentences are kept.
+
+The writer never decides whether to answer (the extractive gate does) and never raises: a
+model that is down, slow, off-topic or inventive yields ``fallback``, and the bot then
+gives its extractive answer.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.answer import Citation, Passage
+from bot.citing import cite
+from bot.llm.verify import Check, Verifier
+from bot.text import split_units
+
+log = logging.getLogger(__name__)
+PROMPT = (Path(__file__).parent.parent / "prompts" / "answer.txt").read_text(encoding="utf-8")
+_ITEM = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
+_MARKS_AFTER_STOP = re.compile(r"([.!?])[ \t]*((?:\[[^\]\n]{0,20}\d[^\]\n]{0,20}\][ \t]*)+)")
+
+
+@dataclass(frozen=True)
+class WriterSettings:
+    min_kept_share: float = 0.5  # below this share of verified sentences, the extractive answer is used
+    max_sentences: int = 8  # sentences read from the model; the rest are ignored
+
+
+@dataclass
+class Written:
+    pieces: list[str] = field(default_factory=list)  # verified sentences, markers renumbered to `citations`
+    citations: list[Citation] = field(default_factory=list)
+    used: list[tuple[str, int]] = field(default_factory=list)  # (passage id, sentence) each piece rests on
+    checks: list[Check] = field(default_factory=list)  # every generated sentence with its verdict
+    fallback: str = ""  # why the extractive answer should be used instead; empty when this one stands
+    seconds: float = 0.0
+    first_piece_seconds: float | None = None  # when the first verified sentence was ready
+
+    @property
+    def removed(self) -> int:
+        return sum(not c.kept for c in self.checks)
+
+
+def render_sources(passages: Sequence[Passage]) -> str:
+    blocks = []
+    for n, p in enumerate(passages, start=1):
+        draft = f" ({p.status_label})" if p.is_draft else ""
+        lines = (" ".join(line.split()) for line in p.text.split("\n"))
+        text = "\n".join(line for line in lines if line)  # list items stay on their own lines
+        blocks.append(f"[{n}] {p.title}{draft}: {p.section}\n{text}")
+    return "\n\n".join(blocks)
+
+
+def sentences_of(text: str) -> list[str]:
+    """The model's answer as sentences and list items, in order."""
+    # 'text. [1] Next' -> 'text [1]. Next', so sentences split where they end
+    text = _MARKS_AFTER_STOP.sub(lambda m: f" {m.group(2).strip()}{m.group(1)} ", text)
+    out: list[str] = []
+    for line in text.replace("\r", "").split("\n"):
+        if not line.strip():
+            continue
+        if _ITEM.match(line):
+            out.append("• " + _ITEM.sub("", line).strip())
+            continue
+        out += [u.text for u in split_units(line, 0)]
+    return out
+
+
+class LLMWriter:
+    def __init__(
+        self,
+        llm,  # noqa: ANN001 - any llama-index LLM
+        verifier: Verifier,
+        config: WriterSettings | None = None,
+        prompt: str = PROMPT,
+    ) -> None:
+        self.llm = llm
+        self.verifier = verifier
+        self.config = config or WriterSettings()
+        self.template = prompt
+
+    def prompt(self, question: str, passages: Sequence[Passage]) -> str:
+        return self.template.format(sources=render_sources(passages), question=" ".join(question.split()))
+
+    def write(
+        self, question: str, passages: Sequence[Passage], on_piece: Callable[[str], None] | None = None
+    ) -> Written:
+        """Stream the model's answer, verifying each sentence as soon as it is complete."""
+        started = time.perf_counter()
+        written = Written()
+        numbers: dict[int, int] = {}  # prompt source number -> citation number
+        try:
+            for sentence in self._sentences(self.prompt(question, passages)):
+                check = self.verifier.check(sentence, passages)
+                written.checks.append(check)
+                if not check.kept:
+                    continue
+                for n in check.cited:
+                    numbers.setdefault(n, cite(written.citations, passages[n - 1]))
+                marks = " ".join(f"[{numbers[n]}]" for n in check.cited)
+                text = check.text.removeprefix("• ")
+                piece = f"- {text} {marks}" if check.text.startswith("• ") else f"{text} {marks}"
+                written.pieces.append(piece)
+                if check.best:
+                    written.used.append(check.best)
+                if written.first_piece_seconds is None:
+                    written.first_piece_seconds = time.perf_counter() - started
+                if on_piece is not None:
+                    on_piece(piece)
+                if len(written.checks) >= self.config.max_sentences:
+                    break
+        except Exception as err:  # noqa: BLE001 - any failure of the model means the extractive answer
+            written.fallback = failure_reason(err)
+            log.warning("the LLM failed (%s): %s: %s", written.fallback, type(err).__name__, str(err)[:200])
+        written.seconds = time.perf_counter() - started
+        if not written.fallback:
+            if not written.checks:
+                written.fallback = "malformed"
+            elif not written.pieces or len(written.pieces) < self.config.min_kept_share * len(written.checks):
+                written.fallback = "unverified"
+        return written
+
+    def _sentences(self, prompt: str) -> Iterator[str]:
+        """Complete sentences as the model streams them: a sentence is complete once the next one begins."""
+        text, emitted = "", 0
+        for chunk in self.llm.stream_complete(prompt):
+            text += chunk.delta or ""
+            done = sentences_of(text)
+            while len(done) - 1 > emitted:  # the last one may still be growing
+                yield done[emitted]
+                emitted += 1
+        yield from sentences_of(text)[emitted:]
+
+
+def failure_reason(err: BaseException) -> str:
+    """Classify a model failure for the note the person sees."""
+    name = type(err).__name__.lower()
+    message = str(err).lower()
+    if "timeout" in name or "timed out" in message:
+        return "timeout"
+    if "context" in message and any(w in message for w in ("length", "exceed", "too long", "window", "tokens")):
+        return "too long"
+    if "connect" in name or "connection" in message or "refused" in message:
+        return "unreachable"
+    return "error"
