@@ -1,0 +1,1 @@
+"""Optional generative answers: an LLM writes, the verifier decides what is shown."""
