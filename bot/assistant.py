@@ -32,7 +32,7 @@ from bot.conflicts import ConflictFinder
 from bot.followup import Turn, read_in_context, valid_history
 from bot.guard import NOT_DOMAIN_WORDS, has_figure, named_places, needs_figure, screen
 from bot.llm.verify import Verifier
-from bot.llm.writer import LLMWriter, Written
+from bot.llm.writer import LLMWriter, Written, missing_details
 from bot.privacy import published_contacts
 from bot.query import QueryExpander, derive_glossary
 from bot.retrieve import HybridRetriever, RetrievalSettings
@@ -310,6 +310,10 @@ class Bot:
         path, generation = "extractive", None
         if self.writer is not None:
             written, generation = self._write(question, evidence, opening, on_piece)
+            if not written.fallback:
+                exact = missing_details(written, composition.pieces, composition.citations)
+                written.pieces += [MESSAGES["exact_details"], *exact] if exact else []
+                generation["quoted_details"] = len(exact)
             if written.fallback:
                 notes.append("llm-fallback")
                 closing.insert(0, MESSAGES["llm_fallback"])
@@ -362,6 +366,8 @@ class Bot:
             if written.first_piece_seconds is None
             else round(written.first_piece_seconds, 3),
             "removed_reasons": [c.reason for c in written.checks if not c.kept],
+            # contacts, figures, dates and names the model wrote that its sources lack (all removed)
+            "invented": sorted({fact for c in written.checks for fact in c.unsupported}),
         }
         return written, generation
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import copy
 import sys
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +41,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-baselines", action="store_true", help="skip baselines (a) and (b)")
     parser.add_argument("--no-speed", action="store_true", help="skip cold-start and ingest timings")
     parser.add_argument("--gate", action="store_true", help="exit 1 if a threshold in eval/thresholds.toml fails")
+    parser.add_argument(
+        "--llm",
+        nargs="?",
+        const="env",
+        choices=["env", "smollm2"],
+        help="also evaluate generative answers: 'env' (the default) uses LOA_LLM and the other LOA_LLM_* settings; "
+        "'smollm2' starts the bundled SmolLM2-135M llama-cpp server on loopback for the run",
+    )
     args = parser.parse_args(argv)
 
     from eval.qa import CATEGORIES, QA_FILE, load_qa
@@ -61,10 +72,15 @@ def main(argv: list[str] | None = None) -> int:
         print("eval: no questions to run", file=sys.stderr)
         return 2
 
+    from eval.llm_server import ServerUnavailable
+
     try:
         settings = Settings.from_env()
-        results = run(settings, items, errors, baselines=not args.no_baselines, speed=not args.no_speed)
-    except (IndexUnavailable, SettingsError) as err:
+        with _llm_settings(settings, args.llm) as llm_settings:
+            results = run(
+                settings, items, errors, baselines=not args.no_baselines, speed=not args.no_speed, llm=llm_settings
+            )
+    except (IndexUnavailable, SettingsError, ServerUnavailable) as err:
         print(f"eval: {err}", file=sys.stderr)
         return 2
     results["meta"].update(questions_file=str(questions), only=args.only)
@@ -80,17 +96,46 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def run(settings: Settings, items: list, errors: list[str], *, baselines: bool, speed: bool) -> dict[str, Any]:
-    from bot.assistant import Bot
+@contextmanager
+def _llm_settings(settings: Settings, which: str | None) -> Iterator[Settings | None]:
+    """Settings for the generative run: none, as configured, or pointing at a SmolLM2 server started here."""
+    if which is None:
+        yield None
+    elif which == "env":
+        if settings.llm == "none":
+            raise SettingsError("--llm needs LOA_LLM (ollama, openai-like or llama-cpp), or use --llm smollm2")
+        yield settings
+    else:
+        from eval.llm_server import ALIAS, smollm2_server
+
+        with smollm2_server(settings.llm_context_tokens) as base_url:
+            yield settings.with_(llm="openai-like", llm_base_url=base_url, llm_model=ALIAS, llm_api_key="")
+
+
+def run(
+    settings: Settings,
+    items: list,
+    errors: list[str],
+    *,
+    baselines: bool,
+    speed: bool,
+    llm: Settings | None = None,
+) -> dict[str, Any]:
+    from bot.assistant import Bot, writer_from_settings
     from eval.evidence import EvidenceLocator
     from eval.runner import ratios, run_assistant, run_baseline, timestamp
     from ingest.pipeline import load_corpus
 
-    docs, _ = load_corpus(settings)
+    docs, _ = load_corpus(settings.with_(llm="none"))
     locator = EvidenceLocator({d.info.file: d.text for d in docs})
-    bot = Bot.from_defaults(settings)
+    bot = Bot.from_defaults(settings.with_(llm="none"))
     assistant, failures = run_assistant(bot, items, locator)
     systems = {"assistant": assistant.results()}
+    if llm is not None:
+        generative = copy.copy(bot)
+        generative.writer = writer_from_settings(llm, bot)
+        label = f"Generative ({llm.llm}{', ' + llm.llm_model if llm.llm_model else ''}), verified"
+        systems["assistant_llm"] = run_assistant(generative, items, locator, label)[0].results()
     if baselines:
         from eval.baselines import BM25Top3, LlamaIndexDefaults
 

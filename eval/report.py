@@ -248,6 +248,7 @@ def _blocks(results: dict) -> list[Block]:
         _summary_table(results),
         ("h2", "Compared with the baselines"),
         ("ul", _ratio_lines(results) or ["No baseline ratios were computed."]),
+        *_generation_blocks(systems),
         ("h2", "By question category (this assistant)"),
         _breakdown(_get(systems, "assistant", "answers", "by_category"), "Category"),
         ("svg", _category_plot(results)),
@@ -280,6 +281,35 @@ def _blocks(results: dict) -> list[Block]:
     errors = results.get("errors") or []
     blocks += [("h2", "Malformed question lines"), ("ul", errors) if errors else ("p", "None.")]
     return blocks
+
+
+def _generation_blocks(systems: dict) -> list[Block]:
+    """How the verified generative path fared, when the run included one (python -m eval --llm)."""
+    g = _get(systems, "assistant_llm", "generation")
+    if not isinstance(g, dict):
+        return []
+    fallbacks = ", ".join(f"{k}: {v}" for k, v in (g.get("fallbacks") or {}).items()) or "none"
+    reasons = ", ".join(f"{k}: {v}" for k, v in (g.get("removed_reasons") or {}).items()) or "none"
+    share = g.get("removed_share")
+    removed = f"{_plain(g.get('removed'))} ({share * 100:.1f}%)" if _is_num(share) else DASH
+    rows = [
+        ["Answers the model was asked to write", _plain(g.get("asked"))],
+        ["Answers it wrote that passed verification", _plain(g.get("llm_answers"))],
+        ["Fell back to the extractive answer", fallbacks],
+        ["Sentences generated", _plain(g.get("sentences"))],
+        ["Sentences verification removed", removed],
+        ["Why they were removed", reasons],
+        [
+            "Contacts, figures, dates and names the model invented (all removed)",
+            f"{_plain(g.get('model_invented'))}: {', '.join(g.get('model_invented_examples') or []) or 'none'}",
+        ],
+        ["Generation time p50 / p95", " / ".join(_num(_get(g, "generation_s", k), " s", 2) for k in ("p50", "p95"))],
+        [
+            "First verified sentence p50 / p95",
+            " / ".join(_num(_get(g, "first_verified_sentence_s", k), " s", 2) for k in ("p50", "p95")),
+        ],
+    ]
+    return [("h2", "Generative answers, verified sentence by sentence"), ("table", ["Measure", "Value"], rows)]
 
 
 def _gate_row(check: dict) -> list[str]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -31,11 +32,14 @@ class SystemRun:
     label: str
     rows: list[Scored]
     ranks: list[int | None]
+    generation: list[dict] = field(default_factory=list)  # per answer the LLM was asked for
 
     def results(self) -> dict[str, Any]:
         latencies = [r.latency_ms for r in self.rows]
         invented = [f"{r.id}: {x}" for r in self.rows for x in r.invented]
+        extra = {"generation": generation_summary(self.generation)} if self.generation else {}
         return {
+            **extra,
             "label": self.label,
             "retrieval": retrieval_metrics(self.ranks),
             "answers": {
@@ -56,6 +60,34 @@ class SystemRun:
                 "samples": [round(x, 2) for x in latencies],
             },
         }
+
+
+def generation_summary(runs: list[dict]) -> dict[str, Any]:
+    """How the generative path fared: answers it produced, fallbacks by reason, sentences verification removed."""
+    sentences = sum(g["sentences"] for g in runs)
+    removed = sum(g["removed"] for g in runs)
+    seconds = [g["seconds"] for g in runs]
+    first = [g["first_sentence_seconds"] for g in runs if g.get("first_sentence_seconds") is not None]
+    reasons = Counter(r.split(":")[0] for g in runs for r in g.get("removed_reasons", []))
+    return {
+        "asked": len(runs),
+        "llm_answers": sum(1 for g in runs if not g["fallback"]),
+        "fallbacks": dict(Counter(g["fallback"] for g in runs if g["fallback"])),
+        "sentences": sentences,
+        "removed": removed,
+        "removed_share": round(removed / sentences, 3) if sentences else None,
+        "removed_reasons": dict(reasons.most_common()),
+        "model_invented": sum(len(g.get("invented", [])) for g in runs),
+        "model_invented_examples": sorted({x for g in runs for x in g.get("invented", [])})[:30],
+        "generation_s": _percentiles(seconds),
+        "first_verified_sentence_s": _percentiles(first),
+    }
+
+
+def _percentiles(values: list[float]) -> dict[str, float | None]:
+    if not values:
+        return {"p50": None, "p95": None}
+    return {"p50": round(float(np.percentile(values, 50)), 3), "p95": round(float(np.percentile(values, 95)), 3)}
 
 
 def _kind(example: str) -> str:
@@ -84,11 +116,18 @@ def _progress(items: list[QAItem], label: str):  # noqa: ANN202
     return tqdm(items, desc=label, unit="q", file=sys.stderr, leave=False, disable=not sys.stderr.isatty())
 
 
-def run_assistant(bot, items: list[QAItem], locator: EvidenceLocator) -> tuple[SystemRun, list[dict]]:  # noqa: ANN001
-    rows, ranks, failures = [], [], []
+def run_assistant(
+    bot,  # noqa: ANN001
+    items: list[QAItem],
+    locator: EvidenceLocator,
+    label: str = "This assistant",
+) -> tuple[SystemRun, list[dict]]:
+    rows, ranks, failures, generation = [], [], [], []
     for item in _progress(items, "assistant"):
         history = list(item.history)
         answer = bot.ask(item.question, history)
+        if answer.generation is not None:
+            generation.append(answer.generation)
         spans = locate_all(locator, item)
         cited = _cited(
             Passage.from_metadata(
@@ -117,7 +156,7 @@ def run_assistant(bot, items: list[QAItem], locator: EvidenceLocator) -> tuple[S
                     "answer": answer.answer[:600],
                 }
             )
-    return SystemRun("This assistant", rows, ranks), failures
+    return SystemRun(label, rows, ranks, generation), failures
 
 
 def run_baseline(system, items: list[QAItem], locator: EvidenceLocator) -> SystemRun:  # noqa: ANN001

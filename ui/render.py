@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from html import escape
 from typing import Any
 
+from ui import texts
+
 _TOKEN = re.compile(
     r"\[(?P<cite>\d{1,3})\]"
     r"|(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+[\w])"
@@ -135,9 +137,10 @@ def answer_html(answer: Any, msg_id: str) -> str:
     numbers = {c.n for c in answer.citations}
     kind = _KIND.sub("", str(answer.kind or "answer").lower()) or "answer"
     role = ' role="alert"' if kind == "crisis" else ""
+    written = f'<p class="loa-hint loa-path">{inline(texts.LLM_WRITTEN)}</p>' if answer.path == "llm" else ""
     return (
         f'<div class="loa-msg loa-kind-{kind}"{role}>{body(answer.answer, msg_id, numbers)}'
-        f"{source_cards(answer.citations, msg_id)}</div>"
+        f"{written}{source_cards(answer.citations, msg_id)}</div>"
     )
 
 

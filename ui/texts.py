@@ -22,6 +22,9 @@ PRIVACY = (
     "to get an answer. If you leave feedback, we remove these details before we store it.</p></div>"
 )
 
+# shown under an answer an LLM wrote (LOA_LLM); extractive answers are quotes and need no label
+LLM_WRITTEN = "Written by an AI model from the sources below. Each sentence was checked against its source."
+
 QUESTION_LABEL = "Your question"
 QUESTION_INFO = "Press Enter to ask. Use Shift and Enter for a new line."
 QUESTION_PLACEHOLDER = "For example: who can help my child with speech and language at nursery?"

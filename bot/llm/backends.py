@@ -12,7 +12,7 @@ from loa.settings import Settings, SettingsError
 BACKENDS = ("none", "ollama", "openai-like", "llama-cpp")
 EXTRAS = {"ollama": "llm-ollama", "openai-like": "llm-openai-like", "llama-cpp": "llm-llama-cpp"}
 MAX_ANSWER_TOKENS = 300  # a short answer: four sentences and some bullets
-TEMPERATURE = 0.1  # near-greedy: the same sources should give the same answer
+TEMPERATURE = 0.0  # greedy: the same sources give the same answer
 
 
 def _missing(backend: str) -> SettingsError:

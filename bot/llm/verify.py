@@ -100,11 +100,10 @@ class Verifier:
         text = strip_markers(sentence)
         numbers_cited = cited_numbers(sentence)
         result = Check(text, numbers_cited)
-        if not numbers_cited:
-            result.reason = "no citation"
-            return result
-        if any(not 1 <= n <= len(sources) for n in numbers_cited):
-            result.reason = "cites a source that does not exist"
+        if not numbers_cited or any(not 1 <= n <= len(sources) for n in numbers_cited):
+            # removed whatever it says; what it invents (facts in no source at all) is recorded
+            result.unsupported = self.unsupported_facts(text, sources)
+            result.reason = "no citation" if not numbers_cited else "cites a source that does not exist"
             return result
         cited = [sources[n - 1] for n in numbers_cited]
         result.unsupported = self.unsupported_facts(text, cited)

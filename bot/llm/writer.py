@@ -11,16 +11,17 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bot.answer import Citation, Passage
 from bot.citing import cite
 from bot.llm.verify import Check, Verifier
-from bot.text import split_units
+from bot.text import EMAIL, PHONE, URL, contacts, numbers, split_units
 
 log = logging.getLogger(__name__)
 PROMPT = (Path(__file__).parent.parent / "prompts" / "answer.txt").read_text(encoding="utf-8")
+_QUOTED = re.compile(r"(.+?)((?:\s*\[\d+\])+)", re.S)  # 'sentence [1] [2]' with its markers
 _ITEM = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 _MARKS_AFTER_STOP = re.compile(r"([.!?])[ \t]*((?:\[[^\]\n]{0,20}\d[^\]\n]{0,20}\][ \t]*)+)")
 
@@ -29,6 +30,10 @@ _MARKS_AFTER_STOP = re.compile(r"([.!?])[ \t]*((?:\[[^\]\n]{0,20}\d[^\]\n]{0,20}
 class WriterSettings:
     min_kept_share: float = 0.5  # below this share of verified sentences, the extractive answer is used
     max_sentences: int = 8  # sentences read from the model; the rest are ignored
+    # Fail fast, so nobody waits for a fallback: stop reading once this many sentences failed and
+    # they outnumber those that stood, or once a "sentence" runs this long without ending.
+    give_up_after: int = 2
+    max_sentence_chars: int = 600
 
 
 @dataclass
@@ -99,6 +104,8 @@ class LLMWriter:
                 check = self.verifier.check(sentence, passages)
                 written.checks.append(check)
                 if not check.kept:
+                    if written.removed >= self.config.give_up_after and written.removed > len(written.pieces):
+                        break  # off the rails: the answer can no longer be mostly verified
                     continue
                 for n in check.cited:
                     numbers.setdefault(n, cite(written.citations, passages[n - 1]))
@@ -134,7 +141,43 @@ class LLMWriter:
             while len(done) - 1 > emitted:  # the last one may still be growing
                 yield done[emitted]
                 emitted += 1
+            if done and len(done[-1]) > self.config.max_sentence_chars:
+                break  # no sentence ends: a list of sources echoed back, or a ramble
         yield from sentences_of(text)[emitted:]
+
+
+def details(text: str) -> set[str]:
+    """The contacts and figures in a text: what a reader must get exactly."""
+    bare = re.sub(r"\[\d+\]", " ", text)
+    return contacts(bare) | numbers(PHONE.sub(" ", EMAIL.sub(" ", URL.sub(" ", bare))))
+
+
+def missing_details(written: Written, quoted: Sequence[str], quoted_citations: Sequence[Citation]) -> list[str]:
+    """The extractive answer's sentences holding contacts or figures the generated answer left out.
+
+    A model's summary may drop the phone number or the age limit a family needs; those sentences
+    are returned as the documents write them, their sources added to ``written.citations``.
+    """
+    have = details(" ".join(written.pieces))
+    by_number = {c.n: c for c in quoted_citations}
+    added: list[str] = []
+    for piece in quoted:
+        bullet = piece.startswith("- ")
+        for text, marks in _QUOTED.findall(piece.removeprefix("- ")):
+            cited = [by_number[int(n)] for n in re.findall(r"\d+", marks) if int(n) in by_number]
+            if not details(text) - have or not cited:
+                continue
+            numbers_now = []
+            for c in cited:
+                n = next((w.n for w in written.citations if w.chunk_id == c.chunk_id), None)
+                if n is None:
+                    n = len(written.citations) + 1
+                    written.citations.append(replace(c, n=n))
+                numbers_now.append(n)
+            line = f"{text.strip()} " + " ".join(f"[{n}]" for n in numbers_now)
+            added.append(f"- {line}" if bullet else line)
+            have |= details(text)
+    return added
 
 
 def failure_reason(err: BaseException) -> str:

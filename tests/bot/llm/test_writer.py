@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 
 import httpx
 import pytest
@@ -43,6 +44,23 @@ def test_a_faithful_answer_is_used_and_says_so(real_bot) -> None:  # noqa: ANN00
     # citations are renumbered to the passages the answer uses, in order of use
     assert [c.n for c in answer.citations] == [1, 2]
     assert "Portage" in answer.citations[0].section
+
+
+def test_contacts_and_figures_the_model_left_out_are_quoted_from_the_documents(real_bot) -> None:  # noqa: ANN001
+    """The faithful summary drops the '50% delay' criterion; the answer adds it, quoted and cited."""
+    answer = with_llm(real_bot, ScriptedLLM(script=FAITHFUL)).ask(PORTAGE_QUESTION)
+    assert answer.generation["quoted_details"] >= 1
+    assert "In the documents' own words:" in answer.sentences
+    added = answer.sentences[answer.sentences.index("In the documents' own words:") + 1 :]
+    assert any("50% delay" in line for line in added)
+    assert all(re.search(r"\[\d+\]$", line) for line in added)
+    assert max(c.n for c in answer.citations) == len(answer.citations)
+
+
+def test_nothing_is_added_when_the_model_kept_every_detail(real_bot) -> None:  # noqa: ANN001
+    complete = FAITHFUL + " Or when the child presents with 50% delay in two or more areas of development [1]."
+    answer = with_llm(real_bot, ScriptedLLM(script=complete)).ask(PORTAGE_QUESTION)
+    assert answer.path == "llm" and answer.generation["quoted_details"] == 0
 
 
 def test_the_prompt_numbers_the_sources_and_carries_the_question(real_bot) -> None:  # noqa: ANN001
@@ -95,7 +113,7 @@ def test_a_failing_model_gives_the_extractive_answer_with_a_note(real_bot, failu
     assert failure_reason(failure) == reason
 
 
-@pytest.mark.parametrize("output", ["", "   \n ", "<|im_end|>", "{\"answer\": null}"])
+@pytest.mark.parametrize("output", ["", "   \n ", "<|im_end|>", '{"answer": null}'])
 def test_malformed_output_falls_back(real_bot, output: str) -> None:  # noqa: ANN001
     answer = with_llm(real_bot, ScriptedLLM(script=output)).ask(PORTAGE_QUESTION)
     assert answer.path == "extractive"
