@@ -27,6 +27,10 @@ def _print_answer(answer: Any, as_json: bool, extra: dict | None = None) -> None
         print(json.dumps({**(extra or {}), **answer.to_json()}, ensure_ascii=False), flush=True)
         return
     print(answer.answer)
+    if answer.path == "llm":
+        from bot.compose import MESSAGES
+
+        print(f"\n({MESSAGES['llm_written']})")
     if answer.citations:
         print("\nSources:")
         print(answer.render_sources())

@@ -362,9 +362,8 @@ class Bot:
             "removed": written.removed,
             "fallback": written.fallback,
             "seconds": round(written.seconds, 3),
-            "first_sentence_seconds": None
-            if written.first_piece_seconds is None
-            else round(written.first_piece_seconds, 3),
+            "first_verified_seconds": _rounded(written.first_piece_seconds),
+            "first_sentence_seconds": _rounded(written.first_sentence_seconds),
             "removed_reasons": [c.reason for c in written.checks if not c.kept],
             # contacts, figures, dates and names the model wrote that its sources lack (all removed)
             "invented": sorted({fact for c in written.checks for fact in c.unsupported}),
@@ -464,6 +463,10 @@ class Bot:
             sentences=pieces,
             notes=list(notes or []),
         )
+
+
+def _rounded(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds, 3)
 
 
 def verifier_for(bot: Bot) -> Verifier:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.compose import MESSAGES
+
 TITLE = "Local Offer Assistant"
 
 INTRO = """\
@@ -23,7 +25,7 @@ PRIVACY = (
 )
 
 # shown under an answer an LLM wrote (LOA_LLM); extractive answers are quotes and need no label
-LLM_WRITTEN = "Written by an AI model from the sources below. Each sentence was checked against its source."
+LLM_WRITTEN = MESSAGES["llm_written"]
 
 QUESTION_LABEL = "Your question"
 QUESTION_INFO = "Press Enter to ask. Use Shift and Enter for a new line."

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.answer import Passage
-from bot.text import EMAIL, PHONE, URL, contacts, numbers, terms
+from bot.text import EMAIL, PHONE, STOPWORDS, URL, contacts, numbers, terms
 
 _RULES = tomllib.loads((Path(__file__).parent.parent / "data" / "verify.toml").read_text(encoding="utf-8"))
 NUMBER_WORDS: dict[str, str] = _RULES["number_words"]
@@ -91,7 +91,8 @@ class Verifier:
     ) -> None:
         self.embed = embed
         self.unit_similarity = unit_similarity
-        self.vocabulary = vocabulary | OPENERS  # lower-case words the corpus uses in running text
+        # ordinary words: those the corpus writes in lower case, function words, common openers
+        self.vocabulary = vocabulary | OPENERS | STOPWORDS
         self.config = config or VerifySettings()
         # an acronym is supported by its long form too: 'EHC' by 'Education, Health and Care'
         self.long_forms = {k.lower(): " ".join(re.findall(r"[a-z]+", v.lower())) for k, v in (glossary or {}).items()}

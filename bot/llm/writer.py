@@ -45,6 +45,7 @@ class Written:
     fallback: str = ""  # why the extractive answer should be used instead; empty when this one stands
     seconds: float = 0.0
     first_piece_seconds: float | None = None  # when the first verified sentence was ready
+    first_sentence_seconds: float | None = None  # when the model finished its first sentence, verified or not
 
     @property
     def removed(self) -> int:
@@ -101,6 +102,8 @@ class LLMWriter:
         numbers: dict[int, int] = {}  # prompt source number -> citation number
         try:
             for sentence in self._sentences(self.prompt(question, passages)):
+                if written.first_sentence_seconds is None:
+                    written.first_sentence_seconds = time.perf_counter() - started
                 check = self.verifier.check(sentence, passages)
                 written.checks.append(check)
                 if not check.kept:

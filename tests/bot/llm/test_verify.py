@@ -8,31 +8,26 @@ import pytest
 from bot.answer import Passage
 from bot.llm.verify import Verifier, VerifySettings, cited_numbers, strip_markers
 
-PORTAGE = Passage(
-    id="p1",
-    text="Portage is a home visiting educational service for pre-school children. "
+
+def passage(id_: str, text: str, doc: str, team: str) -> Passage:
+    title = doc.removesuffix(".txt").replace("-", " ").title()
+    meta = {"doc": doc, "title": title, "section": f"{title} › {team}", "team": team, "end": len(text)}
+    return Passage.from_metadata(id_, text, meta)
+
+
+PORTAGE = passage(
+    "p1",
+    "Portage is a home visiting educational service for pre-school children. "
     "Requests can be made when the child is aged between 0 and two and a half years of age. "
     "Email portage@leeds.gov.uk or call 0113 378 5000 on Monday to Friday.",
-    doc="learning-inclusion-service.txt",
-    title="Learning Inclusion Service",
-    status="published",
-    status_label="Published",
-    section="Learning Inclusion Service › Portage",
-    team="Portage",
-    start=0,
-    end=200,
+    "learning-inclusion-service.txt",
+    "Portage",
 )
-OTHER = Passage(
-    id="p2",
-    text="The Pupil Tuition Team provides education for pupils unable to attend school for medical reasons.",
-    doc="learning-access.txt",
-    title="Learning Access",
-    status="published",
-    status_label="Published",
-    section="Learning Access › Pupil Tuition Team",
-    team="Pupil Tuition Team",
-    start=0,
-    end=90,
+OTHER = passage(
+    "p2",
+    "The Pupil Tuition Team provides education for pupils unable to attend school for medical reasons.",
+    "learning-access.txt",
+    "Pupil Tuition Team",
 )
 
 
