@@ -481,4 +481,4 @@ def writer_from_settings(settings: Settings, bot: Bot) -> LLMWriter | None:
     from bot.llm.backends import make_llm
 
     llm = make_llm(settings)
-    return None if llm is None else LLMWriter(llm, verifier_for(bot))
+    return None if llm is None else LLMWriter(llm, verifier_for(bot), serial=settings.llm == "llama-cpp")

@@ -7,8 +7,10 @@ gives its extractive answer.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -84,11 +86,14 @@ class LLMWriter:
         verifier: Verifier,
         config: WriterSettings | None = None,
         prompt: str = PROMPT,
+        serial: bool = False,
     ) -> None:
         self.llm = llm
         self.verifier = verifier
         self.config = config or WriterSettings()
         self.template = prompt
+        # an in-process model (llama-cpp) is not thread-safe: the app's concurrent answers take turns
+        self._turn = threading.Lock() if serial else contextlib.nullcontext()
 
     def prompt(self, question: str, passages: Sequence[Passage]) -> str:
         return self.template.format(sources=render_sources(passages), question=" ".join(question.split()))
@@ -97,6 +102,10 @@ class LLMWriter:
         self, question: str, passages: Sequence[Passage], on_piece: Callable[[str], None] | None = None
     ) -> Written:
         """Stream the model's answer, verifying each sentence as soon as it is complete."""
+        with self._turn:
+            return self._write(question, passages, on_piece)
+
+    def _write(self, question: str, passages: Sequence[Passage], on_piece: Callable[[str], None] | None) -> Written:
         started = time.perf_counter()
         written = Written()
         numbers: dict[int, int] = {}  # prompt source number -> citation number
