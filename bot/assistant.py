@@ -31,7 +31,7 @@ from bot.compose import (
 from bot.conflicts import ConflictFinder
 from bot.followup import Turn, read_in_context, valid_history
 from bot.guard import NOT_DOMAIN_WORDS, has_figure, named_places, needs_figure, screen
-from bot.llm.verify import Verifier
+from bot.llm.wiring import writer_from_settings
 from bot.llm.writer import LLMWriter, Written, missing_details
 from bot.privacy import published_contacts
 from bot.query import QueryExpander, derive_glossary
@@ -357,18 +357,7 @@ class Bot:
 
         asked = question if evidence.context == evidence.question else f"{evidence.context} ({question})"
         written = self.writer.write(asked, evidence.passages, on_piece=show)  # type: ignore[union-attr]
-        generation = {
-            "sentences": len(written.checks),
-            "removed": written.removed,
-            "fallback": written.fallback,
-            "seconds": round(written.seconds, 3),
-            "first_verified_seconds": _rounded(written.first_piece_seconds),
-            "first_sentence_seconds": _rounded(written.first_sentence_seconds),
-            "removed_reasons": [c.reason for c in written.checks if not c.kept],
-            # contacts, figures, dates and names the model wrote that its sources lack (all removed)
-            "invented": sorted({fact for c in written.checks for fact in c.unsupported}),
-        }
-        return written, generation
+        return written, written.report()
 
     def _quoted(
         self,
@@ -463,22 +452,3 @@ class Bot:
             sentences=pieces,
             notes=list(notes or []),
         )
-
-
-def _rounded(seconds: float | None) -> float | None:
-    return None if seconds is None else round(seconds, 3)
-
-
-def verifier_for(bot: Bot) -> Verifier:
-    """A verifier that checks generated sentences against this bot's index and glossary."""
-    return Verifier(
-        bot.retriever.embed_query, bot.retriever.unit_similarity, bot.vocabulary, glossary=bot.composer.glossary
-    )
-
-
-def writer_from_settings(settings: Settings, bot: Bot) -> LLMWriter | None:
-    """The LLM writer LOA_LLM asks for; None for extractive answers."""
-    from bot.llm.backends import make_llm
-
-    llm = make_llm(settings)
-    return None if llm is None else LLMWriter(llm, verifier_for(bot), serial=settings.llm == "llama-cpp")

@@ -121,7 +121,8 @@ def run(
     speed: bool,
     llm: Settings | None = None,
 ) -> dict[str, Any]:
-    from bot.assistant import Bot, writer_from_settings
+    from bot.assistant import Bot
+    from bot.llm.wiring import writer_from_settings
     from eval.evidence import EvidenceLocator
     from eval.runner import ratios, run_assistant, run_baseline, timestamp
     from ingest.pipeline import load_corpus

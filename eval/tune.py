@@ -168,7 +168,7 @@ def verify_table(settings: Settings) -> str:
     with the retrieved passages that hold its evidence. Unsupported pairs: the same sentence
     with the best-ranked retrieved passage that does not (the wrong source a model might cite).
     """
-    from bot.assistant import verifier_for
+    from bot.llm.wiring import verifier_for
     from bot.text import split_units
     from eval.metrics import locate_all
     from eval.runner import overlaps

@@ -53,6 +53,24 @@ class Written:
     def removed(self) -> int:
         return sum(not c.kept for c in self.checks)
 
+    def report(self) -> dict:
+        """What the answer's JSON says about its generation (``Answer.generation``)."""
+        return {
+            "sentences": len(self.checks),
+            "removed": self.removed,
+            "fallback": self.fallback,
+            "seconds": round(self.seconds, 3),
+            "first_verified_seconds": _rounded(self.first_piece_seconds),
+            "first_sentence_seconds": _rounded(self.first_sentence_seconds),
+            "removed_reasons": [c.reason for c in self.checks if not c.kept],
+            # contacts, figures, dates and names the model wrote that its sources lack (all removed)
+            "invented": sorted({fact for c in self.checks for fact in c.unsupported}),
+        }
+
+
+def _rounded(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds, 3)
+
 
 def render_sources(passages: Sequence[Passage]) -> str:
     blocks = []

@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from bot.assistant import writer_from_settings
+from bot.llm.wiring import writer_from_settings
 from eval.llm_server import ALIAS, free_port, smollm2_path, smollm2_server
 from eval.metrics import Cited, invented_facts, strip_additions, without_fixed_messages
 from eval.qa import load_qa

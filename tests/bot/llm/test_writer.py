@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from bot.answer import Answer
-from bot.assistant import verifier_for
+from bot.llm.wiring import verifier_for
 from bot.llm.writer import LLMWriter, failure_reason, sentences_of
 from tests.fakes import ScriptedLLM
 
