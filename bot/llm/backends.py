@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 from loa.settings import Settings, SettingsError
@@ -15,11 +16,23 @@ MAX_ANSWER_TOKENS = 300  # a short answer: four sentences and some bullets
 TEMPERATURE = 0.0  # greedy: the same sources give the same answer
 
 
-def _missing(backend: str) -> SettingsError:
-    return SettingsError(
-        f"LOA_LLM={backend} needs its optional extra: pip install -e '.[{EXTRAS[backend]}]' "
-        "(or set LOA_LLM=none for extractive answers)"
-    )
+_CLASSES = {
+    "ollama": ("llama_index.llms.ollama", "Ollama"),
+    "openai-like": ("llama_index.llms.openai_like", "OpenAILike"),
+    "llama-cpp": ("llama_index.llms.llama_cpp", "LlamaCPP"),
+}
+
+
+def _llm_class(backend: str):  # noqa: ANN202
+    """The backend's llama-index class; a missing optional extra is a SettingsError naming it."""
+    module, name = _CLASSES[backend]
+    try:
+        return getattr(importlib.import_module(module), name)
+    except ImportError:
+        raise SettingsError(
+            f"LOA_LLM={backend} needs its optional extra: pip install -e '.[{EXTRAS[backend]}]' "
+            "(or set LOA_LLM=none for extractive answers)"
+        ) from None
 
 
 def make_llm(settings: Settings):  # noqa: ANN201 - a llama-index LLM, imported lazily
@@ -32,10 +45,7 @@ def make_llm(settings: Settings):  # noqa: ANN201 - a llama-index LLM, imported 
     if backend == "ollama":
         if not settings.llm_model:
             raise SettingsError("LOA_LLM=ollama needs LOA_LLM_MODEL, the Ollama model name (for example llama3.2)")
-        try:
-            from llama_index.llms.ollama import Ollama
-        except ImportError:
-            raise _missing(backend) from None
+        Ollama = _llm_class(backend)
         return Ollama(
             model=settings.llm_model,
             base_url=settings.llm_base_url or "http://127.0.0.1:11434",
@@ -47,10 +57,7 @@ def make_llm(settings: Settings):  # noqa: ANN201 - a llama-index LLM, imported 
     if backend == "openai-like":
         if not settings.llm_base_url:
             raise SettingsError("LOA_LLM=openai-like needs LOA_LLM_BASE_URL, for example http://127.0.0.1:8080/v1")
-        try:
-            from llama_index.llms.openai_like import OpenAILike
-        except ImportError:
-            raise _missing(backend) from None
+        OpenAILike = _llm_class(backend)
         return OpenAILike(
             model=settings.llm_model or "local-model",
             api_base=settings.llm_base_url,
@@ -66,10 +73,7 @@ def make_llm(settings: Settings):  # noqa: ANN201 - a llama-index LLM, imported 
     model_path = Path(settings.llm_model).expanduser()
     if not settings.llm_model or not model_path.is_file():
         raise SettingsError(f"LOA_LLM=llama-cpp needs LOA_LLM_MODEL, the path to a .gguf file; {model_path} is not one")
-    try:
-        from llama_index.llms.llama_cpp import LlamaCPP
-    except ImportError:
-        raise _missing(backend) from None
+    LlamaCPP = _llm_class(backend)
     from bot.llm.chat_template import gguf_prompt_formatters
 
     to_messages, to_completion = gguf_prompt_formatters(model_path)

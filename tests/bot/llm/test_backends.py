@@ -64,3 +64,14 @@ def test_the_cli_reports_a_bad_backend_without_a_traceback(capsys: pytest.Captur
     assert cli.main(["ask", "what is Portage?"]) == 2
     err = capsys.readouterr().err
     assert "LOA_LLM_BASE_URL" in err and "Traceback" not in err
+
+
+def test_a_backend_whose_extra_is_not_installed_names_the_extra(monkeypatch) -> None:  # noqa: ANN001
+    import importlib
+
+    def missing(name: str):  # noqa: ANN202
+        raise ImportError(f"No module named {name!r}")
+
+    monkeypatch.setattr(importlib, "import_module", missing)
+    with pytest.raises(SettingsError, match=r"pip install -e '\.\[llm-ollama\]'"):
+        make_llm(Settings(llm="ollama", llm_model="llama3.2"))
