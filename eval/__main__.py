@@ -16,11 +16,19 @@ from loa.settings import PROJECT_ROOT, Settings, SettingsError, configure_offlin
 THRESHOLDS = Path(__file__).parent / "thresholds.toml"
 
 
+def gate_split(results: dict[str, Any]) -> str:
+    """The split the gate reads: the locked test split when the run has it."""
+    splits = results.get("splits") or {}
+    return "test" if "test" in splits else next(iter(splits), "")
+
+
 def gate(results: dict[str, Any], path: Path = THRESHOLDS) -> dict[str, Any]:
-    """Compare the assistant's numbers with the committed thresholds."""
+    """Compare the assistant's numbers on the test split with the committed thresholds."""
     limits = tomllib.loads(path.read_text(encoding="utf-8"))
-    overall = results["systems"]["assistant"]["answers"]["overall"]
-    invented = results["systems"]["assistant"]["invented"]
+    split = gate_split(results)
+    assistant = results["splits"][split]["systems"]["assistant"]
+    overall = assistant["answers"]["overall"]
+    invented = assistant["invented"]
     values = {name: (overall.get(name) or {}).get("value") for name in overall}
     values["invented"] = invented["contacts"] + invented["numbers"] + invented["team_names"]
     checks = []
@@ -29,13 +37,19 @@ def gate(results: dict[str, Any], path: Path = THRESHOLDS) -> dict[str, Any]:
             value = values.get(metric)
             ok = value is not None and (value >= threshold if op == ">=" else value <= threshold)
             checks.append({"metric": metric, "value": value, "threshold": threshold, "op": op, "ok": ok})
-    return {"passed": all(c["ok"] for c in checks), "checks": checks}
+    return {"split": split, "passed": all(c["ok"] for c in checks), "checks": checks}
 
 
 def main(argv: list[str] | None = None) -> int:
     configure_offline()
     parser = argparse.ArgumentParser(prog="python -m eval", description=__doc__)
-    parser.add_argument("--questions", type=Path, help="QA file (JSONL); default eval/qa.jsonl")
+    parser.add_argument(
+        "--split",
+        choices=["dev", "test", "both"],
+        default="both",
+        help="which split to run: dev (for tuning), test (locked) or both side by side (the default)",
+    )
+    parser.add_argument("--questions", type=Path, help="run one QA file (JSONL) instead of the splits")
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "eval" / "out", help="report folder")
     parser.add_argument("--only", metavar="CATEGORY", help="run one category")
     parser.add_argument("--no-baselines", action="store_true", help="skip baselines (a) and (b)")
@@ -51,25 +65,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    from eval.qa import CATEGORIES, QA_FILE, load_qa
+    from eval.qa import CATEGORIES, SPLITS
     from eval.report import markdown_summary, write_reports
     from loa.store import IndexUnavailable
 
-    questions = args.questions or QA_FILE
-    try:
-        items, errors = load_qa(questions)
-    except OSError as err:
-        print(f"eval: cannot read {questions}: {err.strerror or err}", file=sys.stderr)
+    if args.only and args.only not in CATEGORIES:
+        print(f"eval: unknown category {args.only!r}; one of: {', '.join(CATEGORIES)}", file=sys.stderr)
         return 2
-    for error in errors:
-        print(f"eval: skipped {questions.name} {error}", file=sys.stderr)
-    if args.only:
-        if args.only not in CATEGORIES:
-            print(f"eval: unknown category {args.only!r}; one of: {', '.join(CATEGORIES)}", file=sys.stderr)
-            return 2
-        items = [i for i in items if i.category == args.only]
-    if not items:
-        print("eval: no questions to run", file=sys.stderr)
+    if args.questions:
+        files = {args.questions.stem: args.questions}
+    else:
+        files = {name: path for name, path in SPLITS.items() if args.split in (name, "both")}
+    splits = _load_splits(files, args.only)
+    if splits is None:
         return 2
 
     from eval.llm_server import ServerUnavailable
@@ -77,13 +85,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
         with _llm_settings(settings, args.llm) as llm_settings:
-            results = run(
-                settings, items, errors, baselines=not args.no_baselines, speed=not args.no_speed, llm=llm_settings
-            )
+            results = run(settings, splits, baselines=not args.no_baselines, speed=not args.no_speed, llm=llm_settings)
     except (IndexUnavailable, SettingsError, ServerUnavailable) as err:
         print(f"eval: {err}", file=sys.stderr)
         return 2
-    results["meta"].update(questions_file=str(questions), only=args.only)
+    results["meta"].update(questions_files={k: str(v) for k, v in files.items()}, only=args.only)
     results["gate"] = gate(results)
     paths = write_reports(results, args.out)
     print(markdown_summary(results))
@@ -94,6 +100,28 @@ def main(argv: list[str] | None = None) -> int:
             print(f"gate {mark} {check['metric']} = {check['value']} ({check['op']} {check['threshold']})")
         return 0 if results["gate"]["passed"] else 1
     return 0
+
+
+def _load_splits(files: dict[str, Path], only: str | None) -> dict[str, tuple[list, list[str]]] | None:
+    """Each split's items and malformed lines; None (after saying why) when there is nothing to run."""
+    from eval.qa import load_qa
+
+    splits = {}
+    for name, path in files.items():
+        try:
+            items, errors = load_qa(path)
+        except OSError as err:
+            print(f"eval: cannot read {path}: {err.strerror or err}", file=sys.stderr)
+            return None
+        for error in errors:
+            print(f"eval: skipped {path.name} {error}", file=sys.stderr)
+        items = [i for i in items if i.category == only] if only else items
+        if items:
+            splits[name] = (items, errors)
+    if not splits:
+        print("eval: no questions to run", file=sys.stderr)
+        return None
+    return splits
 
 
 @contextmanager
@@ -114,22 +142,53 @@ def _llm_settings(settings: Settings, which: str | None) -> Iterator[Settings | 
 
 def run(
     settings: Settings,
-    items: list,
-    errors: list[str],
+    splits: dict[str, tuple[list, list[str]]],
     *,
     baselines: bool,
     speed: bool,
     llm: Settings | None = None,
 ) -> dict[str, Any]:
+    """Every system on every split (the same bot and index), then speed once."""
     from bot.assistant import Bot
-    from bot.llm.wiring import writer_from_settings
     from eval.evidence import EvidenceLocator
-    from eval.runner import ratios, run_assistant, run_baseline, timestamp
+    from eval.runner import timestamp
     from ingest.pipeline import load_corpus
 
     docs, _ = load_corpus(settings.with_(llm="none"))
     locator = EvidenceLocator({d.info.file: d.text for d in docs})
     bot = Bot.from_defaults(settings.with_(llm="none"))
+    results_by_split = {
+        name: _run_split(bot, docs, locator, items, errors, baselines=baselines, llm=llm)
+        for name, (items, errors) in splits.items()
+    }
+    first = next(iter(results_by_split.values()))["systems"]["assistant"]["latency_ms"]
+    timings: dict[str, Any] = {"warm_p50_ms": first["p50"], "warm_p95_ms": first["p95"]}
+    if speed:
+        from eval.speed import measure
+
+        timings.update(measure(settings))
+    import resource
+
+    timings["eval_peak_memory_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return {
+        "meta": {
+            "date": timestamp(),
+            "n_items": {name: len(items) for name, (items, _) in splits.items()},
+            "settings": {
+                "top_k": settings.top_k,
+                "chunk_tokens": settings.chunk_tokens,
+                "chunk_overlap": settings.chunk_overlap,
+            },
+        },
+        "splits": results_by_split,
+        "speed": timings,
+    }
+
+
+def _run_split(bot, docs, locator, items: list, errors: list[str], *, baselines: bool, llm) -> dict[str, Any]:  # noqa: ANN001
+    from bot.llm.wiring import writer_from_settings
+    from eval.runner import ratios, run_assistant, run_baseline
+
     assistant, failures = run_assistant(bot, items, locator)
     systems = {"assistant": assistant.results()}
     if llm is not None:
@@ -146,31 +205,11 @@ def run(
             ("bm25_top3", BM25Top3(bot.retriever.nodes, bot.retriever.passages)),
         ):
             systems[name] = run_baseline(system, items, locator).results()
-    timings: dict[str, Any] = {
-        "warm_p50_ms": systems["assistant"]["latency_ms"]["p50"],
-        "warm_p95_ms": systems["assistant"]["latency_ms"]["p95"],
-    }
-    if speed:
-        from eval.speed import measure
-
-        timings.update(measure(settings))
-    import resource
-
-    timings["eval_peak_memory_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return {
-        "meta": {
-            "date": timestamp(),
-            "n_items": len(items),
-            "settings": {
-                "top_k": settings.top_k,
-                "chunk_tokens": settings.chunk_tokens,
-                "chunk_overlap": settings.chunk_overlap,
-            },
-        },
+        "n_items": len(items),
         "systems": systems,
         "ratios": ratios(systems) if baselines else {},
-        "speed": timings,
-        "failures": failures[:40],
+        "failures": failures[:60],
         "errors": errors,
     }
 

@@ -1,4 +1,9 @@
-"""The QA set: loading with line-numbered errors, and its schema."""
+"""The QA sets: loading with line-numbered errors, and their schema.
+
+Two splits. ``dev.jsonl`` is for tuning: every threshold, word list and exemplar file
+in bot/ may be fitted on it. ``test.jsonl`` is locked: written blind to the code, never
+used for tuning, and the only split the CI gate reads (its sha256 is in eval/README.md).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,14 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-QA_FILE = Path(__file__).parent / "qa.jsonl"
+EVAL_DIR = Path(__file__).parent
+DEV_FILE = EVAL_DIR / "dev.jsonl"
+TEST_FILE = EVAL_DIR / "test.jsonl"
+SPLITS = {"dev": DEV_FILE, "test": TEST_FILE}
+QA_FILE = DEV_FILE  # the default for tools that tune: dev only
 PERSONAS = ("family", "staff", "evaluator")
+STYLES = ("misspelt", "no-jargon", "long-story", "several-questions", "terse", "formal", "plain")
+FAMILY_STYLES = frozenset({"misspelt", "no-jargon", "long-story", "several-questions"})
 CATEGORIES = (
     "fact",
     "contact",
@@ -26,7 +37,27 @@ CATEGORIES = (
     "crisis",
     "personal-data",
     "decision",
+    "advice",
+    "greeting",
+    "vague",
+    "non-english",
+    "alarming-not-crisis",
 )
+# Messages that get a fixed reply rather than an answer or a refusal: judged by their route.
+CONVERSATIONAL = frozenset({"greeting", "vague", "non-english"})
+# What each category should be routed to before anything else runs (bot's route stage);
+# every other category is a genuine question ("answer"), answerable or not.
+ROUTES = ("answer", "crisis", "chitchat", "vague", "non_english", "out_of_scope", "advice", "injection")
+_CATEGORY_ROUTE = {
+    "crisis": "crisis",
+    "greeting": "chitchat",
+    "vague": "vague",
+    "non-english": "non_english",
+    "out-of-scope": "out_of_scope",
+    "advice": "advice",
+    "decision": "advice",
+    "adversarial": "injection",
+}
 
 
 @dataclass(frozen=True)
@@ -46,10 +77,21 @@ class QAItem:
     evidence: tuple[Evidence, ...]
     refusal_expected: bool
     history: tuple[dict, ...] = field(default_factory=tuple)
+    style: tuple[str, ...] = ()
 
     @property
     def answerable(self) -> bool:
         return not self.refusal_expected
+
+    @property
+    def route(self) -> str:
+        """The route the message should get (one of ROUTES)."""
+        return _CATEGORY_ROUTE.get(self.category, "answer")
+
+    @property
+    def family_phrased(self) -> bool:
+        """Written as families write: a family's message, or tagged with a family style."""
+        return self.persona == "family" or bool(FAMILY_STYLES & set(self.style))
 
 
 def parse_item(data: object) -> QAItem:
@@ -76,6 +118,9 @@ def parse_item(data: object) -> QAItem:
         raise ValueError('evidence must be a list of {"doc", "quote"}')
     if not isinstance(data["refusal_expected"], bool):
         raise ValueError("refusal_expected must be true or false")
+    style = data.get("style") or []
+    if not isinstance(style, list) or not set(style) <= set(STYLES):
+        raise ValueError(f"style must be a list drawn from {', '.join(STYLES)}")
     history = data.get("history") or []
     if not isinstance(history, list) or not all(isinstance(t, dict) and {"role", "content"} <= set(t) for t in history):
         raise ValueError('history must be a list of {"role", "content"}')
@@ -89,6 +134,7 @@ def parse_item(data: object) -> QAItem:
         evidence=tuple(Evidence(e["doc"], e["quote"]) for e in evidence),
         refusal_expected=data["refusal_expected"],
         history=tuple(history),
+        style=tuple(style),
     )
 
 

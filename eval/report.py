@@ -1,17 +1,21 @@
 """Render benchmark results as JSON, Markdown and a standalone HTML page.
 
 Both reports are rendered from one list of blocks so they cannot drift apart;
-the HTML page adds two inline SVG plots and needs nothing from the network.
+the HTML page adds two inline SVG plots (eval/plots.py) and needs nothing from the network.
+Dev and test are shown side by side, and a test figure more than five points worse than
+dev is called out in words: that gap is what tuning to our own questions looks like.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import math
 import re
 from pathlib import Path
 from typing import Any
+
+from eval.plots import category_plot, latency_plot
+from eval.render import Block, to_html, to_markdown
 
 DASH = "—"
 _NAMES = {
@@ -23,6 +27,10 @@ _NAMES = {
     "refusal_recall": "Refusal recall",
     "false_refusal_rate": "False refusal rate",
     "refusal_accuracy": "Refusal accuracy",
+    "crisis_recall": "Crisis recall",
+    "crisis_false_alarm": "Crisis false alarms",
+    "responded": "Greetings, vague, non-English answered in kind",
+    "route_accuracy": "Route accuracy",
     "token_f1": "Token F1",
     "rouge_l": "ROUGE-L",
     "words": "Words per answer",
@@ -33,10 +41,13 @@ _NAMES = {
     "p50": "Warm latency p50",
     "p95": "Warm latency p95",
 }
-# The summary shows every named metric, in this order, except refusal accuracy (it is in the breakdowns).
-_HEADLINE = tuple(k for k in _NAMES if k != "refusal_accuracy")
-_LOWER_IS_BETTER = {"false_refusal_rate", "invented", "p50", "p95", "words"}
-_BREAKDOWN = ("key_facts", "citation_recall", "refusal_accuracy")
+# The summary shows every named metric, in this order.
+_HEADLINE = tuple(_NAMES)
+_LOWER_IS_BETTER = {"false_refusal_rate", "crisis_false_alarm", "invented", "p50", "p95", "words"}
+# rates compared between dev and test for the "tuned to dev" warning
+_GAP_METRICS = tuple(k for k in _HEADLINE if k not in {"invented", "p50", "p95", "words", "mrr"})
+GAP_POINTS = 5.0
+_BREAKDOWN = ("key_facts", "citation_recall", "refusal_accuracy", "route_accuracy")
 _SPEED = (
     ("warm_p50_ms", "Warm answer latency, median", " ms"),
     ("warm_p95_ms", "Warm answer latency, 95th percentile", " ms"),
@@ -47,19 +58,6 @@ _SPEED = (
     ("ingest_peak_memory_mb", "Peak memory, full ingest", " MB"),
     ("eval_peak_memory_mb", "Peak memory, this benchmark run", " MB"),
 )
-# Okabe-Ito colours: told apart by colour-blind readers, and dark enough to stand out on white.
-_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#6A3D9A", "#555555")
-_CSS = """
-body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1b1b1b;background:#fff;
-max-width:1100px;margin:2rem auto;padding:0 1rem}
-h1{font-size:1.8rem;margin-bottom:.3rem}h2{font-size:1.3rem;margin-top:2.2rem;border-bottom:2px solid #c8ced6}
-.scroll{overflow-x:auto}table{border-collapse:collapse;margin:.6rem 0;font-variant-numeric:tabular-nums}
-th,td{border:1px solid #c8ced6;padding:.35rem .6rem;text-align:left;vertical-align:top}
-thead th{background:#e8edf3}tbody tr:nth-child(even){background:#f7f9fb}
-figure{margin:1rem 0}svg{max-width:100%;height:auto;font:13px system-ui,Arial,sans-serif}svg text{fill:#1b1b1b}
-"""
-
-Block = tuple[Any, ...]
 
 
 def _get(d: Any, *keys: str) -> Any:
@@ -92,10 +90,22 @@ def _plain(v: Any) -> str:
     return DASH if v is None else f"{v:.4g}" if isinstance(v, float) else str(v)
 
 
-def _systems(results: dict) -> list[tuple[str, dict]]:
+def _systems(split: dict) -> list[tuple[str, dict]]:
     """The assistant first, whatever order the dict arrived in, so it always leads the columns."""
-    systems = results.get("systems") or {}
+    systems = split.get("systems") or {}
     return [(k, systems[k] or {}) for k in sorted(systems, key=lambda k: k != "assistant")]
+
+
+def _splits(results: dict) -> list[tuple[str, dict]]:
+    """Dev before test, then anything else (a --questions file)."""
+    splits = results.get("splits") or {}
+    order = {"dev": 0, "test": 1}
+    return [(k, splits[k] or {}) for k in sorted(splits, key=lambda k: (order.get(k, 2), k))]
+
+
+def _assistants(results: dict) -> list[tuple[str, dict]]:
+    """(split name, the assistant's results on it)."""
+    return [(name, _get(split, "systems", "assistant") or {}) for name, split in _splits(results)]
 
 
 def _label(systems: dict, key: str) -> str:
@@ -118,8 +128,52 @@ def _headline_cell(row: str, system: dict) -> str:
     return _rate(_get(system, "answers", "overall", row))
 
 
-def _summary_table(results: dict) -> Block:
-    systems = _systems(results)
+def _value(row: str, system: dict) -> float | None:
+    """A headline rate as a number, for comparing splits."""
+    if row.startswith("hit@") or row == "mrr":
+        return _get(system, "retrieval", row)
+    return _get(system, "answers", "overall", row, "value")
+
+
+def _split_table(results: dict) -> Block:
+    """The assistant's headline figures, one column per split."""
+    columns = _assistants(results)
+    headers = ["Metric", *[f"{name} (n={_get(results, 'splits', name, 'n_items') or DASH})" for name, _ in columns]]
+    if len(columns) == 2:
+        headers.append("test − dev (points)")
+    lower = " (lower is better)"
+    rows = []
+    for r in _HEADLINE:
+        row = [_NAMES[r] + lower * (r in _LOWER_IS_BETTER), *[_headline_cell(r, s) for _, s in columns]]
+        if len(columns) == 2:
+            a, b = (_value(r, s) for _, s in columns)
+            row.append(f"{(b - a) * 100:+.1f}" if _is_num(a) and _is_num(b) and r in _GAP_METRICS else DASH)
+        rows.append(row)
+    return ("table", headers, rows)
+
+
+def tuned_to_dev(results: dict, points: float = GAP_POINTS) -> list[str]:
+    """Each headline rate that is more than `points` worse on test than on dev, in words."""
+    columns = dict(_assistants(results))
+    if not {"dev", "test"} <= set(columns):
+        return []
+    lines = []
+    for r in _GAP_METRICS:
+        dev, test = _value(r, columns["dev"]), _value(r, columns["test"])
+        if not (_is_num(dev) and _is_num(test)):
+            continue
+        worse = (test - dev if r in _LOWER_IS_BETTER else dev - test) * 100
+        if worse > points:
+            name = _NAMES[r]
+            lines.append(
+                f"Tuned to dev: {name[0].lower() + name[1:]} is {worse:.1f} points worse on test "
+                f"({test * 100:.1f}%) than on dev ({dev * 100:.1f}%)."
+            )
+    return lines
+
+
+def _summary_table(split: dict) -> Block:
+    systems = _systems(split)
     headers = ["Metric", *[s.get("label") or key for key, s in systems]]
     lower = " (lower is better)"
     rows = [
@@ -128,10 +182,10 @@ def _summary_table(results: dict) -> Block:
     return ("table", headers, rows)
 
 
-def _ratio_lines(results: dict) -> list[str]:
-    systems = results.get("systems") or {}
+def _ratio_lines(split: dict) -> list[str]:
+    systems = split.get("systems") or {}
     lines = []
-    for pair, ratios in (results.get("ratios") or {}).items():
+    for pair, ratios in (split.get("ratios") or {}).items():
         left, _, right = pair.partition(" / ")
         short = re.match(r"\(\w+\)", _label(systems, right))
         parts = [(m, r) for m, r in (ratios or {}).items() if _is_num(r)]
@@ -147,139 +201,101 @@ def _ratio_lines(results: dict) -> list[str]:
     return lines
 
 
-def _breakdown(groups: Any, first: str) -> Block:
+def _split_breakdown(results: dict, group: str, first: str) -> Block:
+    """One row per category (or persona): n and the breakdown rates, each split beside the other."""
+    columns = _assistants(results)
+    names: list[str] = []
+    for _, s in columns:
+        names += [n for n in _get(s, "answers", group) or {} if n not in names]
+    headers = [first]
+    for metric in ("n", *_BREAKDOWN):
+        headers += [f"{_NAMES.get(metric, metric)} ({split})" for split, _ in columns]
     rows = []
-    for name, metrics in (groups or {}).items():
-        ns = [m["n"] for m in (metrics or {}).values() if isinstance(m, dict) and _is_num(m.get("n"))]
-        rows.append([name, str(max(ns)) if ns else DASH, *[_rate(_get(metrics, k)) for k in _BREAKDOWN]])
-    return ("table", [first, "n", *[_NAMES[k] for k in _BREAKDOWN]], rows)
+    for name in names:
+        row = [name]
+        for _, s in columns:
+            metrics = _get(s, "answers", group, name) or {}
+            ns = [m["n"] for m in metrics.values() if isinstance(m, dict) and _is_num(m.get("n"))]
+            row.append(str(max(ns)) if ns else DASH)
+        for metric in _BREAKDOWN:
+            row += [_rate(_get(s, "answers", group, name, metric)) for _, s in columns]
+        rows.append(row)
+    return ("table", headers, rows)
 
 
-def _svg(width: float, height: float, title: str, parts: list[str]) -> str:
-    t = html.escape(title)
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{t}" viewBox="0 0 {width:.0f} {height:.0f}" '
-        f'width="{width:.0f}" height="{height:.0f}"><title>{t}</title>{"".join(parts)}</svg>'
-    )
-
-
-def _rect(x: float, y: float, w: float, h: float, fill: str, tip: str = "") -> str:
-    tip = f"<title>{html.escape(tip)}</title>" if tip else ""
-    return f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" fill="{fill}">{tip}</rect>'
-
-
-def _text(x: float, y: float, text: str, anchor: str = "start", extra: str = "") -> str:
-    return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}"{extra}>{html.escape(text)}</text>'
-
-
-def _category_plot(results: dict) -> str | None:
-    systems = _systems(results)
-    cats: list[str] = []
-    for _, s in systems:
-        cats += [c for c in _get(s, "answers", "by_category") or {} if c not in cats]
-    if not cats:
-        return None
-    left, width, bar = 180, 460, 16
-    top, group = 20 + 20 * len(systems), bar * len(systems) + 14
-    axis_y = top + group * len(cats)
-    parts = []
-    for i, (key, s) in enumerate(systems):
-        colour, y = _COLOURS[i % len(_COLOURS)], 6 + 20 * i
-        parts.append(_rect(10, y, 12, 12, colour))
-        parts.append(_text(28, y + 11, s.get("label") or key))
-    for t in range(0, 101, 25):
-        x = left + width * t / 100
-        parts.append(f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{axis_y}" stroke="#c8ced6"/>')
-        parts.append(_text(x, axis_y + 16, f"{t}%", "middle"))
-    for ci, cat in enumerate(cats):
-        y0 = top + ci * group
-        parts.append(_text(left - 8, y0 + bar * len(systems) / 2 + 4, cat, "end"))
-        for si, (key, s) in enumerate(systems):
-            v, y = _get(s, "answers", "by_category", cat, "key_facts", "value"), y0 + si * bar
-            if not _is_num(v):
-                parts.append(_text(left + 4, y + bar - 4, f"{DASH} no data"))
-                continue
-            w, tip = width * max(0.0, min(1.0, v)), f"{s.get('label') or key}: {cat} {v * 100:.1f}%"
-            parts.append(_rect(left, y + 1, w, bar - 2, _COLOURS[si % len(_COLOURS)], tip))
-            parts.append(_text(left + w + 4, y + bar - 4, f"{v * 100:.1f}%"))
-    parts.append(_text(left + width / 2, axis_y + 34, "Key facts found (%)", "middle"))
-    return _svg(left + width + 70, axis_y + 44, "Key facts found per question category, for each system", parts)
-
-
-def _latency_plot(samples: Any) -> str | None:
-    xs = [float(s) for s in samples or [] if _is_num(s)]
-    if not xs:
-        return None
-    bins, lo = 20, min(xs)
-    step = (max(xs) - lo) / bins or 1.0
-    counts = [0] * bins
-    for x in xs:
-        counts[min(int((x - lo) / step), bins - 1)] += 1
-    left, top, width, height, peak = 64, 16, 560, 220, max(counts)
-    bw, base = width / bins, top + height
-    parts = [f'<line x1="{left}" y1="{base}" x2="{left + width}" y2="{base}" stroke="#1b1b1b"/>']
-    for i, c in enumerate(counts):
-        h = height * c / peak
-        tip = f"{lo + i * step:.1f}–{lo + (i + 1) * step:.1f} ms: {c} questions"
-        parts.append(_rect(left + i * bw + 1, base - h, bw - 2, h, "#0072B2", tip))
-    for i in range(0, bins + 1, 5):
-        x = left + i * bw
-        parts.append(f'<line x1="{x:.1f}" y1="{base}" x2="{x:.1f}" y2="{base + 5}" stroke="#1b1b1b"/>')
-        parts.append(_text(x, base + 19, f"{lo + i * step:.1f}", "middle"))
-    for t in sorted({0, peak // 2, peak}):
-        y = base - height * t / peak
-        parts.append(f'<line x1="{left - 5}" y1="{y:.1f}" x2="{left + width}" y2="{y:.1f}" stroke="#e1e5ea"/>')
-        parts.append(_text(left - 8, y + 4, str(t), "end"))
-    parts.append(_text(left + width / 2, base + 40, "Answer latency (ms)", "middle"))
-    parts.append(_text(16, top + height / 2, "Questions", "middle", f' transform="rotate(-90 16 {top + height / 2})"'))
-    title = f"Histogram of this assistant's warm answer latency over {len(xs)} questions, in milliseconds"
-    return _svg(left + width + 20, base + 50, title, parts)
+def _confusion_blocks(results: dict) -> list[Block]:
+    blocks: list[Block] = [("h2", "Routes: expected (rows) against given (columns)")]
+    for split, s in _assistants(results):
+        table = s.get("routes") or {}
+        given = sorted({g for row in table.values() for g in row})
+        rows = [[want, *[str(table[want].get(g, 0)) for g in given]] for want in sorted(table)]
+        blocks += [("p", f"{split}:"), ("table", ["expected \\ given", *given], rows)]
+    return blocks
 
 
 def _blocks(results: dict) -> list[Block]:
-    meta, systems = results.get("meta") or {}, results.get("systems") or {}
+    meta = results.get("meta") or {}
     settings = ", ".join(f"{k}={v}" for k, v in (meta.get("settings") or {}).items()) or DASH
     only = f", only {meta['only']}" if meta.get("only") else ""
-    source = f"{meta.get('questions_file', DASH)} ({meta.get('n_items', DASH)} questions"
+    sizes = ", ".join(f"{name} {_get(split, 'n_items') or DASH}" for name, split in _splits(results)) or DASH
+    gaps = tuned_to_dev(results)
     blocks: list[Block] = [
         ("h1", "Local Offer assistant: QA benchmark report"),
-        ("p", f"Run {meta.get('date', DASH)} on {source}{only}). Settings: {settings}."),
-        ("p", "Rates are percentages, with the confidence interval in brackets where known."),
-        _summary_table(results),
-        ("h2", "Compared with the baselines"),
-        ("ul", _ratio_lines(results) or ["No baseline ratios were computed."]),
-        *_generation_blocks(systems),
+        ("p", f"Run {meta.get('date', DASH)} on {sizes} questions{only}. Settings: {settings}."),
+        (
+            "p",
+            "dev is for tuning; test is locked and written blind to the code. Rates are percentages, "
+            "with the 95% bootstrap interval in brackets.",
+        ),
+        _split_table(results),
+        ("ul", gaps or ["No headline figure is more than 5 points worse on test than on dev."]),
         ("h2", "By question category (this assistant)"),
-        _breakdown(_get(systems, "assistant", "answers", "by_category"), "Category"),
-        ("svg", _category_plot(results)),
+        _split_breakdown(results, "by_category", "Category"),
+        ("svg", category_plot([(f"This assistant, {n}", s) for n, s in _assistants(results)])),
         ("h2", "By persona (this assistant)"),
-        _breakdown(_get(systems, "assistant", "answers", "by_persona"), "Persona"),
-        ("h2", "Speed"),
+        _split_breakdown(results, "by_persona", "Persona"),
+        *_confusion_blocks(results),
     ]
+    for name, split in _splits(results):
+        blocks += [
+            ("h2", f"Compared with the baselines ({name})"),
+            _summary_table(split),
+            ("ul", _ratio_lines(split) or ["No baseline ratios were computed."]),
+            *_generation_blocks(split.get("systems") or {}),
+        ]
+    return blocks + _tail_blocks(results)
+
+
+def _tail_blocks(results: dict) -> list[Block]:
     speed = results.get("speed") or {}
     rows = [[name, _num(speed.get(key), unit)] for key, name, unit in _SPEED]
     rows += [[k, _plain(v)] for k, v in speed.items() if k not in {key for key, _, _ in _SPEED}]
-    blocks += [
+    first = next(iter(_assistants(results)), ("", {}))[1]
+    blocks: list[Block] = [
+        ("h2", "Speed"),
         ("table", ["Measure", "Value"], rows),
-        ("svg", _latency_plot(_get(systems, "assistant", "latency_ms", "samples"))),
+        ("svg", latency_plot(_get(first, "latency_ms", "samples"))),
     ]
     gate = results.get("gate")
     blocks.append(("h2", "Quality gate"))
     if isinstance(gate, dict):
-        blocks.append(("p", "Overall: ✅ passed" if gate.get("passed") else "Overall: ❌ failed"))
+        verdict = "✅ passed" if gate.get("passed") else "❌ failed"
+        blocks.append(("p", f"Overall: {verdict} (read on the {gate.get('split') or DASH} split)"))
         checks = [_gate_row(c) for c in gate.get("checks") or []]
         blocks.append(("table", ["Check", "Value", "Threshold", "Result"], checks))
     else:
         blocks.append(("p", "No gate was applied to this run."))
-    failures = [_failure_row(f) for f in results.get("failures") or []]
-    headers = ["ID", "Category", "Question", "Missing facts", "Answer (start)"]
-    blocks += [("h2", "Failure examples"), ("table", headers, failures) if failures else ("p", "No failures.")]
-    invented = [
-        f"{s.get('label') or k}: {ex}" for k, s in _systems(results) for ex in _get(s, "invented", "examples") or []
-    ]
-    blocks += [("h2", "Invented details"), ("ul", invented) if invented else ("p", "None found.")]
-    errors = results.get("errors") or []
-    blocks += [("h2", "Malformed question lines"), ("ul", errors) if errors else ("p", "None.")]
+    for name, split in _splits(results):
+        failures = [_failure_row(f) for f in split.get("failures") or []]
+        headers = ["ID", "Category", "Question", "What went wrong", "Answer (start)"]
+        listed = ("table", headers, failures) if failures else ("p", "No failures.")
+        blocks += [("h2", f"Failure examples ({name})"), listed]
+        invented = [
+            f"{s.get('label') or k}: {ex}" for k, s in _systems(split) for ex in _get(s, "invented", "examples") or []
+        ]
+        blocks += [("h2", f"Invented details ({name})"), ("ul", invented) if invented else ("p", "None found.")]
+        errors = split.get("errors") or []
+        blocks += [("h2", f"Malformed question lines ({name})"), ("ul", errors) if errors else ("p", "None.")]
     return blocks
 
 
@@ -332,56 +348,10 @@ def _clip(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _md(text: Any) -> str:
-    """Neutralise table pipes and raw HTML, since questions and answers are untrusted text."""
-    return " ".join(str(text).split()).replace("|", "\\|").replace("<", "&lt;")
-
-
-def _to_markdown(blocks: list[Block]) -> str:
-    out = []
-    for block in blocks:
-        match block:
-            case ("h1" | "h2" as tag, text):
-                out.append("#" * int(tag[1]) + " " + _md(text))
-            case ("p", text):
-                out.append(_md(text))
-            case ("ul", items):
-                out.append("\n".join(f"- {_md(i)}" for i in items))
-            case ("table", headers, rows):
-                lines = ["| " + " | ".join(map(_md, headers)) + " |", "|" + "---|" * len(headers)]
-                out.append("\n".join(lines + ["| " + " | ".join(map(_md, r)) + " |" for r in rows]))
-    return "\n\n".join(out) + "\n"
-
-
-def _to_html(blocks: list[Block]) -> str:
-    e, body, title = html.escape, [], "QA benchmark report"
-    for block in blocks:
-        match block:
-            case ("h1" | "h2" as tag, text):
-                title = text if tag == "h1" else title
-                body.append(f"<{tag}>{e(text)}</{tag}>")
-            case ("p", text):
-                body.append(f"<p>{e(text)}</p>")
-            case ("ul", items):
-                body.append("<ul>" + "".join(f"<li>{e(str(i))}</li>" for i in items) + "</ul>")
-            case ("table", headers, rows):
-                head = "".join(f'<th scope="col">{e(str(h))}</th>' for h in headers)
-                rows_html = "".join("<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in r) + "</tr>" for r in rows)
-                body.append(
-                    f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{rows_html}</tbody></table></div>'
-                )
-            case ("svg", markup) if markup:
-                body.append(f"<figure>{markup}</figure>")
-    return (
-        f'<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8">'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{e(title)}</title>'
-        f"<style>{_CSS}</style></head>\n<body>\n" + "\n".join(body) + "\n</body></html>\n"
-    )
-
-
 def markdown_summary(results: dict) -> str:
-    """The headline table, shared with the README so both quote the same numbers."""
-    return _to_markdown([_summary_table(results)])
+    """The headline table (dev and test side by side) and any "tuned to dev" lines, as the README quotes them."""
+    gaps = tuned_to_dev(results)
+    return to_markdown([_split_table(results), *([("ul", gaps)] if gaps else [])])
 
 
 def write_reports(results: dict, out_dir: Path) -> dict[str, Path]:
@@ -391,6 +361,6 @@ def write_reports(results: dict, out_dir: Path) -> dict[str, Path]:
     paths = {"json": out_dir / "results.json", "markdown": out_dir / "report.md", "html": out_dir / "report.html"}
     paths["json"].write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
     blocks = _blocks(results)
-    paths["markdown"].write_text(_to_markdown(blocks), encoding="utf-8")
-    paths["html"].write_text(_to_html(blocks), encoding="utf-8")
+    paths["markdown"].write_text(to_markdown(blocks), encoding="utf-8")
+    paths["html"].write_text(to_html(blocks), encoding="utf-8")
     return paths

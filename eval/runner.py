@@ -13,7 +13,16 @@ import numpy as np
 
 from bot.answer import Passage
 from eval.evidence import EvidenceLocator, Span, overlaps
-from eval.metrics import Cited, Scored, grouped, locate_all, retrieval_metrics, score_answer, summarise
+from eval.metrics import (
+    Cited,
+    Scored,
+    confusion,
+    grouped,
+    locate_all,
+    retrieval_metrics,
+    score_answer,
+    summarise,
+)
 from eval.qa import QAItem
 
 HEADLINE = (
@@ -42,6 +51,7 @@ class SystemRun:
             **extra,
             "label": self.label,
             "retrieval": retrieval_metrics(self.ranks),
+            "routes": confusion(self.rows),
             "answers": {
                 "overall": summarise(self.rows),
                 "by_category": grouped(self.rows, lambda r: r.category),
@@ -106,6 +116,23 @@ def _is_phone(digits: str) -> bool:
     return digits.isdigit() and len(digits) >= 10 and digits.startswith("0")
 
 
+def route_of(answer) -> str:  # noqa: ANN001 - bot.answer.Answer
+    """The route an answer took: its own ``route`` when the bot sets one, else read from its kind and notes."""
+    from bot.compose import MESSAGES
+
+    if getattr(answer, "route", ""):
+        return answer.route
+    if answer.kind == "crisis":
+        return "crisis"
+    if answer.kind == "decision" or "decision" in answer.notes:
+        return "advice"
+    if "injection" in answer.notes or "abuse" in answer.notes:
+        return "injection"
+    if answer.refused and MESSAGES["off_topic"] in answer.answer:
+        return "out_of_scope"
+    return "answer"
+
+
 def _cited(passages: Iterable[Passage]) -> list[Cited]:
     return [Cited(p.doc, p.start, p.end, p.text, p.section) for p in passages]
 
@@ -141,10 +168,13 @@ def run_assistant(
         )
         refused = answer.refused and answer.kind != "crisis"
         row = score_answer(item, answer.answer, refused, cited, spans, answer.expansions, answer.latency_ms)
+        row.route = route_of(answer)
         rows.append(row)
         if spans and item.answerable:
             ranks.append(_rank(bot.search(item.question, history), spans))
-        if row.missing or row.invented or refused != item.refusal_expected:
+        wrong_refusal = row.judged_by_refusal and refused != item.refusal_expected
+        wrong_route = row.route != row.expected_route
+        if row.missing or row.invented or wrong_refusal or wrong_route:
             failures.append(
                 {
                     "id": item.id,
@@ -152,11 +182,8 @@ def run_assistant(
                     "question": item.question,
                     "missing": row.missing
                     + [f"invented: {x}" for x in row.invented]
-                    + (
-                        [f"refused={refused}, expected {item.refusal_expected}"]
-                        if refused != item.refusal_expected
-                        else []
-                    ),
+                    + ([f"refused={refused}, expected {item.refusal_expected}"] if wrong_refusal else [])
+                    + ([f"route {row.route}, expected {row.expected_route}"] if wrong_route else []),
                     "answer": answer.answer[:600],
                 }
             )

@@ -24,12 +24,12 @@ from loa.settings import Settings, configure_offline
 def _setup(settings: Settings):  # noqa: ANN202
     from bot.assistant import Bot
     from eval.evidence import EvidenceLocator
-    from eval.qa import load_qa
+    from eval.qa import DEV_FILE, load_qa
     from ingest.pipeline import load_corpus
 
     docs, _ = load_corpus(settings)
     locator = EvidenceLocator({d.info.file: d.text for d in docs})
-    items, _ = load_qa()
+    items, _ = load_qa(DEV_FILE)  # tuning reads dev only: the test split is locked
     bot = Bot.from_defaults(settings)
     cache: dict[str, object] = {}
     original = bot.retriever.embed_query

@@ -346,7 +346,10 @@ def test_search_and_context(real_bot) -> None:  # noqa: ANN001
 
 # -- over the whole QA set ----------------------------------------------------------------------
 
-QA_ITEMS, QA_ERRORS = load_qa()
+QA_ITEMS, QA_ERRORS = load_qa()  # dev
+# the first 179 dev items, which the screening rules were written against; the newer dev items
+# and the locked test split are judged by rates in the benchmark (python -m eval), not item by item
+FITTED = [i for i in QA_ITEMS if i.id.startswith("q")]
 # answered from loosely related passages that share a word or two ('Leeds', 'council', 'EHCP', 'taxi')
 WRONGLY_ANSWERED = {"q137", "q138", "q144"}
 
@@ -384,7 +387,7 @@ def test_every_qa_answer_cites_what_it_marks(qa_answers) -> None:  # noqa: ANN00
         assert_markers_cited(answer)
 
 
-@pytest.mark.parametrize("item_id", [i.id for i in QA_ITEMS if i.category == "crisis"])
+@pytest.mark.parametrize("item_id", [i.id for i in FITTED if i.category == "crisis"])
 def test_qa_crisis_items(qa_answers, item_id: str) -> None:  # noqa: ANN001
     _, answer = qa_answers[item_id]
     assert answer.kind == "crisis"
@@ -403,7 +406,7 @@ def test_qa_crisis_items(qa_answers, item_id: str) -> None:  # noqa: ANN001
         )
         if i.id in WRONGLY_ANSWERED
         else i.id
-        for i in QA_ITEMS
+        for i in FITTED
         if i.category in ("out-of-scope", "unanswerable")
     ],
 )

@@ -73,12 +73,14 @@ def test_small_run_writes_reports_and_reports_the_bad_line(real_settings, tmp_pa
     for name in ("report.md", "report.html", "results.json"):
         assert (out / name).is_file(), name
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
-    assert results["meta"]["n_items"] == 3
-    assert any(e.startswith("line 3") for e in results["errors"])
-    assert set(results["systems"]) == {"assistant"}
-    assistant = results["systems"]["assistant"]
+    assert results["meta"]["n_items"] == {"tiny": 3}
+    tiny = results["splits"]["tiny"]
+    assert any(e.startswith("line 3") for e in tiny["errors"])
+    assert set(tiny["systems"]) == {"assistant"}
+    assistant = tiny["systems"]["assistant"]
     assert set(assistant["answers"]["by_category"]) == {"fact", "out-of-scope", "crisis"}
     assert assistant["invented"]["contacts"] == 0
-    assert "gate" in results and results["ratios"] == {}
+    assert assistant["routes"]["crisis"] == {"crisis": 1}
+    assert results["gate"]["split"] == "tiny" and tiny["ratios"] == {}
     assert "line 3" in (out / "report.md").read_text(encoding="utf-8")
     assert "report.md" in result.stdout

@@ -1,8 +1,11 @@
-"""eval/qa.jsonl is a sound benchmark: well-formed, grounded in the cleaned corpus, and covering what it must."""
+"""eval/dev.jsonl and eval/test.jsonl are sound benchmarks: well-formed, grounded in the cleaned
+corpus, covering what they must, and the test split is the one whose hash eval/README.md records."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 import tomllib
 from collections import Counter
 from pathlib import Path
@@ -10,16 +13,34 @@ from pathlib import Path
 import pytest
 
 from eval.evidence import EvidenceLocator
-from eval.qa import CATEGORIES, PERSONAS, QA_FILE, QAItem, load_qa, parse_item
+from eval.qa import CATEGORIES, CONVERSATIONAL, PERSONAS, ROUTES, SPLITS, TEST_FILE, QAItem, load_qa, parse_item
 from ingest.pipeline import load_corpus
 from loa.settings import Settings
 
 NO_KEY_FACT_CHECK = {"crisis"}  # key facts are the safety message's numbers, not quotes
 
 
+# per split, at least this many items of each category (issue 12)
+MINIMUMS = {
+    "crisis": 30,
+    "out-of-scope": 30,
+    "unanswerable": 30,
+    "greeting": 10,
+    "vague": 10,
+    "non-english": 10,
+    "advice": 10,
+    "alarming-not-crisis": 20,
+}
+
+
+@pytest.fixture(scope="module", params=sorted(SPLITS))
+def split(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def items() -> list[QAItem]:
-    loaded, errors = load_qa()
+def items(split: str) -> list[QAItem]:
+    loaded, errors = load_qa(SPLITS[split])
     assert errors == []
     return loaded
 
@@ -37,14 +58,45 @@ def manifest_docs() -> set[str]:
     return {d["file"] for d in manifest["document"]}
 
 
-def test_size_and_every_line_parses(items: list[QAItem]) -> None:
-    raw = [line for line in QA_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
-    assert len(items) == len(raw) >= 150
+def _lines(split: str) -> list[str]:
+    return [line for line in SPLITS[split].read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def test_ids_are_unique(items: list[QAItem]) -> None:
-    raw_ids = [json.loads(line)["id"] for line in QA_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
+def test_size_and_every_line_parses(items: list[QAItem], split: str) -> None:
+    assert len(items) == len(_lines(split)) >= 300
+
+
+def test_ids_are_unique(split: str) -> None:
+    raw_ids = [json.loads(line)["id"] for line in _lines(split)]
     assert len(raw_ids) == len(set(raw_ids))
+
+
+def test_category_minimums(items: list[QAItem]) -> None:
+    counts = Counter(i.category for i in items)
+    short = {c: counts[c] for c, n in MINIMUMS.items() if counts[c] < n}
+    assert short == {}
+
+
+def test_crises_mostly_avoid_the_obvious_words(items: list[QAItem]) -> None:
+    obvious = re.compile(r"suicid|kill|self[- ]?harm|emergency|abus|danger", re.I)
+    crises = [i for i in items if i.category == "crisis"]
+    assert sum(1 for i in crises if not obvious.search(i.question)) > len(crises) / 2
+
+
+def test_every_route_is_expected_somewhere(items: list[QAItem]) -> None:
+    assert {i.route for i in items} == set(ROUTES)
+
+
+def test_splits_share_no_question() -> None:
+    dev, test = ({" ".join(i.question.lower().split()) for i in load_qa(path)[0]} for path in SPLITS.values())
+    assert dev & test == set()
+
+
+def test_test_split_hash_is_recorded() -> None:
+    """The locked split changes only in an explained commit that also updates eval/README.md."""
+    digest = hashlib.sha256(TEST_FILE.read_bytes()).hexdigest()
+    readme = (TEST_FILE.parent / "README.md").read_text(encoding="utf-8")
+    assert f"sha256 of test.jsonl: `{digest}`" in readme
 
 
 def test_personas_and_categories_valid(items: list[QAItem]) -> None:
@@ -79,9 +131,10 @@ def test_every_category_present(items: list[QAItem]) -> None:
         assert category in CATEGORIES
 
 
-def test_families_are_at_least_40_percent(items: list[QAItem]) -> None:
+def test_families_are_at_least_45_percent(items: list[QAItem]) -> None:
     personas = Counter(i.persona for i in items)
-    assert personas["family"] / len(items) >= 0.40
+    assert sum(i.family_phrased for i in items) / len(items) >= 0.45
+    assert personas["family"] / len(items) >= 0.45
     assert personas["staff"] and personas["evaluator"]
 
 
@@ -119,9 +172,14 @@ def test_key_facts_are_quoted_from_the_evidence(items: list[QAItem]) -> None:
 
 def test_answerable_items_have_key_facts_and_evidence(items: list[QAItem]) -> None:
     for item in items:
-        if item.refusal_expected or item.category in ("crisis", "decision"):
+        if item.refusal_expected or item.category in ("crisis", "decision", "advice", *CONVERSATIONAL):
             continue
         assert item.key_facts and item.evidence, item.id
+
+
+def test_conversational_items_expect_a_reply_not_facts(items: list[QAItem]) -> None:
+    for item in (i for i in items if i.category in CONVERSATIONAL):
+        assert not item.refusal_expected and item.key_facts == () and item.evidence == (), item.id
 
 
 def test_refusal_items_have_no_evidence_or_key_facts(items: list[QAItem]) -> None:
