@@ -94,6 +94,14 @@ def build_app(bot: Any, settings: Settings, store: FeedbackStore | None = None) 
                         group_consecutive_messages=False,
                         layout="bubble",
                     )
+                    suggestions = gr.Dataset(
+                        components=[gr.Textbox(visible=False)],
+                        samples=[],
+                        label=texts.SUGGESTIONS_LABEL,
+                        type="values",
+                        visible=False,
+                        elem_id="loa-suggestions",
+                    )
                     status = gr.HTML("", elem_id="loa-feedback-status", js_on_load=None)
                     with gr.Group(visible=False) as comment_box:
                         comment = gr.Textbox(
@@ -114,12 +122,13 @@ def build_app(bot: Any, settings: Settings, store: FeedbackStore | None = None) 
             with gr.Tab("Find exact wording (staff)", id="wording"):
                 build_tab(wording)
 
-        answer_out = [chatbot, turns, question, examples, conversation]
+        answer_out = [chatbot, turns, question, examples, conversation, suggestions]
         question.submit(chat.respond, [question, turns], answer_out, **BOT, **PRIVATE)
         ask.click(chat.respond, [question, turns], answer_out, **BOT, **PRIVATE)
         for button in family + staff:  # a Button as an input passes its own text
             button.click(chat.respond, [button, turns], answer_out, **BOT, **PRIVATE)
-        reset = [chatbot, turns, question, examples, conversation, target, status, comment_box]
+        suggestions.click(chat.respond_suggestion, [suggestions, turns], answer_out, **BOT, **PRIVATE)
+        reset = [chatbot, turns, question, examples, conversation, target, status, comment_box, suggestions]
         clear.click(chat.clear, None, reset, **PRIVATE)
         chatbot.clear(chat.clear, None, reset, **PRIVATE)  # the chat's own bin icon
         chatbot.like(chat.like, turns, [turns, target, status, comment_box], **PRIVATE)

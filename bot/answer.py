@@ -89,11 +89,17 @@ class Answer:
     # acronym -> expansion the answer spelled out inline, e.g. {"SENCo": "Special ..."}
     expansions: dict[str, str] = field(default_factory=dict)
     sentences: list[str] = field(default_factory=list)  # the answer, one streamed piece each
+    # the route stage's label (answer, crisis, chitchat, vague, non_english, out_of_scope, advice, injection)
+    route: str = ""
+    route_confidence: float | None = None
+    suggestions: list[str] = field(default_factory=list)  # questions to offer when the message was vague
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("sentences")
         data["latency_ms"] = round(self.latency_ms, 1)
+        if self.route_confidence is not None:
+            data["route_confidence"] = round(self.route_confidence, 3)
         return data
 
     def render_sources(self) -> str:

@@ -30,12 +30,14 @@ from bot.compose import (
 )
 from bot.conflicts import ConflictFinder
 from bot.followup import Turn, read_in_context, valid_history
-from bot.guard import NOT_DOMAIN_WORDS, has_figure, named_places, needs_figure, screen
+from bot.guard import NOT_DOMAIN_WORDS, Screening, has_figure, named_places, needs_figure, screen
 from bot.llm.wiring import writer_from_settings
 from bot.llm.writer import LLMWriter, Written, missing_details
 from bot.privacy import published_contacts
 from bot.query import QueryExpander, derive_glossary
 from bot.retrieve import HybridRetriever, RetrievalSettings
+from bot.routing.replies import SUGGESTIONS
+from bot.routing.router import Route, Router, RouteSettings
 from bot.text import terms
 from loa.settings import Settings
 
@@ -84,8 +86,10 @@ class Bot:
         top_k: int = 6,
         max_chars: int = 2000,
         writer: LLMWriter | None = None,
+        router: Router | None = None,
     ) -> None:
         self.top_k = top_k
+        self.router = router  # None: every message is treated as a question (unit tests of the answer stages)
         self.max_chars = max_chars
         self._source: tuple[Settings, object, str] | None = None  # set by from_defaults: where to reload from
         self._checked = time.monotonic()
@@ -131,6 +135,7 @@ class Bot:
             QueryExpander(glossary),
             top_k=settings.top_k,
             max_chars=settings.max_input_chars,
+            router=router_for(retriever, settings),
         )
         bot.writer = writer_from_settings(settings, bot)
         bot._source = (settings, store, active.name)
@@ -241,27 +246,61 @@ class Bot:
 
     def _answer(self, question: str, history: list[Turn], on_piece: Callable[[str], None] | None = None) -> Answer:
         checked = screen(question, self.max_chars, self._published_contacts)
+        route = self.route(checked, history)
+        answer = self._respond(question, history, on_piece, checked, route)
+        if route.label == "crisis" and answer.kind != "crisis":
+            # less sure it is a crisis: the safety message first, then the answer if there is one
+            answer = self._crisis(question) if answer.refused else self._safety_first(answer)
+        answer.route, answer.route_confidence = route.label, route.confidence
+        return answer
+
+    def route(self, checked: Screening, history: list[Turn]) -> Route:
+        """The route stage. The injection and abuse rules also strip what they matched, so they decide
+        too; an insult inside a complaint about an answer stays a complaint."""
+        if checked.injection:
+            return Route("injection", 1.0, "instructions", by="rule")
+        if self.router is None or not checked.question.strip(" ?.!"):
+            return Route("injection", 1.0, "abuse", by="rule") if checked.abuse else Route("answer", 1.0, by="none")
+        routed = self.router.route(checked.question, history, self.retriever.embed_query(checked.question))
+        if checked.abuse and routed.label not in ("chitchat", "crisis"):
+            return Route("injection", 1.0, "abuse", by="rule", scores=routed.scores)
+        return routed
+
+    def _respond(
+        self,
+        question: str,
+        history: list[Turn],
+        on_piece: Callable[[str], None] | None,
+        checked: Screening,
+        route: Route,
+    ) -> Answer:
         opening: list[str] = []  # fixed messages that come before the answer
         notes: list[str] = []
         if checked.truncated:
             notes.append("truncated")
-        if checked.crisis:
+        closing = [MESSAGES["personal"]] if checked.personal else []
+        if checked.personal:
+            notes.append("personal-data")
+        if route.label == "crisis" and route.confidence >= self.router_settings.crisis_only_threshold:
             return self._crisis(question)
+        if route.label in ("chitchat", "vague", "non_english"):
+            return self._reply(question, route, notes)
+        if route.label == "out_of_scope":
+            return self.refuse(question, MESSAGES["off_topic"], notes=notes, kind="declined")
+        if route.label == "injection" and route.by != "rule":
+            opening.append(MESSAGES["abuse" if route.kind == "abuse" else "injection"])
+            notes.append("abuse" if route.kind == "abuse" else "injection")
+        checked.decision = checked.decision or route.label == "advice"
         if checked.injection:
             opening.append(MESSAGES["injection"])
             notes.append("injection")
         if checked.abuse:
             opening.append(MESSAGES["abuse"])
             notes.append("abuse")
-        closing = [MESSAGES["personal"]] if checked.personal else []
-        if checked.personal:
-            notes.append("personal-data")
         if not checked.question.strip(" ?.!"):
             if opening:
                 return self.refuse(question, MESSAGES["off_topic"], opening=opening, notes=notes, kind="declined")
             return Answer(question, "Please type a question.", refused=True, kind="empty", notes=notes)
-        if checked.off_topic:
-            return self.refuse(question, MESSAGES["off_topic"], opening=opening, notes=notes, kind="declined")
         if not self._on_topic(read_in_context(checked.question, history, self._team_keys)):
             return self.refuse(question, MESSAGES["off_topic"], opening=opening, notes=notes)
 
@@ -328,7 +367,7 @@ class Bot:
             pieces.append(self._signpost_piece(citations))
         pieces = opening + pieces + closing
         pieces, expansions = self.composer.spell_out(pieces)
-        return Answer(
+        answer = Answer(
             question,
             _join(pieces),
             citations=citations,
@@ -339,6 +378,7 @@ class Bot:
             path=path,
             generation=generation,
         )
+        return answer
 
     def _write(
         self, question: str, evidence: Evidence, opening: list[str], on_piece: Callable[[str], None] | None
@@ -413,6 +453,19 @@ class Bot:
         asked = f" {team_key(evidence.context)} "
         return any(f" {key} " in asked for key in self._team_keys)
 
+    @property
+    def router_settings(self) -> RouteSettings:
+        return self.router.settings if self.router is not None else RouteSettings()
+
+    def _safety_first(self, answer: Answer) -> Answer:
+        """A message that may be a crisis, though less surely: the safety message first, then the answer."""
+        safety = [MESSAGES["crisis"], MESSAGES["crisis_also"]]
+        answer.sentences = [*safety, *answer.sentences]
+        answer.answer = _join(answer.sentences)
+        answer.kind, answer.refused = "crisis", False
+        answer.notes = ["crisis", *answer.notes]
+        return answer
+
     def _crisis(self, question: str) -> Answer:
         """The fixed safety message, first and on its own, with the Leeds advice line quoted."""
         pieces = [MESSAGES["crisis"], MESSAGES["crisis_more"]]
@@ -421,6 +474,32 @@ class Bot:
             pieces.append(self._signpost_piece(citations))
         return Answer(
             question, "\n\n".join(pieces), citations=citations, kind="crisis", sentences=pieces, notes=["crisis"]
+        )
+
+    def _reply(self, question: str, route: Route, notes: list[str]) -> Answer:
+        """A greeting, thanks, complaint, vague or non-English message: a fixed reply, no answer from the documents."""
+        citations: list[Citation] = []
+        suggestions: list[str] = []
+        if route.label == "chitchat":
+            pieces = [MESSAGES[f"chitchat_{route.kind or 'greeting'}"]]
+        elif route.label == "vague":
+            suggestions = list(SUGGESTIONS)
+            pieces = [MESSAGES["vague"], *(f"- {s}" for s in suggestions)]
+        else:
+            pieces = [MESSAGES["non_english"]]
+            if self.signpost:
+                pieces.append(self._signpost_piece(citations))
+        if "personal-data" in notes:
+            pieces.append(MESSAGES["personal"])
+        return Answer(
+            question,
+            "\n\n".join(pieces),
+            refused=True,
+            citations=citations,
+            kind="reply",
+            sentences=pieces,
+            notes=[*notes, route.label],
+            suggestions=suggestions,
         )
 
     def _signpost_piece(self, citations: list[Citation]) -> str:
@@ -452,3 +531,12 @@ class Bot:
             sentences=pieces,
             notes=list(notes or []),
         )
+
+
+def router_for(retriever: HybridRetriever, settings: Settings) -> Router:
+    """The route stage on the same MiniLM vectors retrieval uses, trained once per set of exemplar files."""
+    from bot.routing.model import Domain
+
+    domain = Domain(retriever.sentence_vectors, retriever.chunk_vectors)
+    model_id = str(getattr(retriever.embed_model, "model_name", "") or "model")  # a test's fake has its own cache
+    return Router.from_defaults(retriever.embed_query, domain, settings.cache_dir, model_id=model_id)

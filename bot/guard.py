@@ -1,5 +1,6 @@
-"""Screen a message before answering: crisis, injection, abuse, off-topic tasks,
-decisions about one child and personal details. Rules live in data/guard.toml.
+"""Screen a message before answering: injection, abuse, decisions about one child and personal
+details, and the text's cleaning. Rules live in data/guard.toml. Crisis, out-of-scope and the other
+routes are the route stage's (bot/routing/); these rules stay where they measured better beside it.
 """
 
 from __future__ import annotations
@@ -29,10 +30,8 @@ MAX_CHARS = 2000
 class Screening:
     question: str  # what to answer: cleaned, without personal details, injected instructions or insults
     redacted: str = ""  # the message for logs and feedback: personal details replaced by [kind]
-    crisis: bool = False
     injection: bool = False
     abuse: bool = False
-    off_topic: bool = False
     decision: bool = False
     personal: list[str] = field(default_factory=list)  # kinds of personal detail found
     truncated: bool = False
@@ -54,7 +53,6 @@ def screen(message: str, max_chars: int = MAX_CHARS, known_contacts: frozenset[s
     """known_contacts: the services' published emails and numbers, which are not personal details."""
     text, truncated = clean_text(message, max_chars)
     result = Screening(question=text, truncated=truncated)
-    result.crisis = matches("crisis", text)
     result.personal = sorted({kind for kind, _ in find_personal(text, known_contacts)})
     result.redacted = redact(text)
     kept = []
@@ -72,7 +70,6 @@ def screen(message: str, max_chars: int = MAX_CHARS, known_contacts: frozenset[s
         r"\(\s*(?:dob|d\.o\.b\.?|born|nhs(?: number| no\.?)?)?\s*\)", " ", " ".join(c for c in kept if c), flags=re.I
     )
     result.question = " ".join(re.sub(r"(?:\s*[,.])+(?=\s*[,.])", "", question).split())
-    result.off_topic = matches("off_topic_task", text)
     result.decision = matches("decision", result.question)
     return result
 

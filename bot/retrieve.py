@@ -95,7 +95,23 @@ class HybridRetriever:
         )
 
     def embed_query(self, text: str) -> np.ndarray:
-        return np.asarray(self.embed_model.get_query_embedding(text), dtype=np.float32)
+        """The question's vector; the last few are kept, since the route stage and retrieval embed the same text."""
+        recent = self.__dict__.setdefault("_recent", {})
+        vector = recent.get(text)
+        if vector is None:
+            vector = np.asarray(self.embed_model.get_query_embedding(text), dtype=np.float32)
+            if len(recent) >= 32:
+                recent.clear()  # cheap and thread-safe; the memo only spares a second embedding of one text
+            recent[text] = vector
+        return vector
+
+    @property
+    def sentence_vectors(self) -> np.ndarray:
+        return self._unit_vectors
+
+    @property
+    def chunk_vectors(self) -> np.ndarray:
+        return self._vectors
 
     def similarity(self, query_vector: np.ndarray, ids: list[str]) -> list[float]:
         rows = [self._row[i] for i in ids]

@@ -151,7 +151,7 @@ def run(
     """Every system on every split (the same bot and index), then speed once."""
     from bot.assistant import Bot
     from eval.evidence import EvidenceLocator
-    from eval.runner import timestamp
+    from eval.runner import route_speed, timestamp
     from ingest.pipeline import load_corpus
 
     docs, _ = load_corpus(settings.with_(llm="none"))
@@ -163,6 +163,7 @@ def run(
     }
     first = next(iter(results_by_split.values()))["systems"]["assistant"]["latency_ms"]
     timings: dict[str, Any] = {"warm_p50_ms": first["p50"], "warm_p95_ms": first["p95"]}
+    timings.update(route_speed(bot, next(iter(splits.values()))[0]))
     if speed:
         from eval.speed import measure
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bot.compose import MESSAGES
+from bot.routing.replies import SUGGESTIONS
 from bot.text import EMAIL, PHONE, contacts, numbers
 from eval.evidence import EvidenceLocator, Span, overlaps
 from eval.qa import CONVERSATIONAL, QAItem
@@ -32,9 +33,9 @@ def strip_additions(answer: str, expansions: dict[str, str]) -> str:
 
 
 def without_fixed_messages(answer: str) -> str:
-    """The fixed messages (bot/data/messages.toml) are the product's own words, such as the
-    safety message's 999 and NHS 111: not claims read from the documents."""
-    for message in MESSAGES.values():
+    """The fixed messages (bot/data/messages.toml, bot/data/suggestions.txt) are the product's own words,
+    such as the safety message's 999 and NHS 111: not claims read from the documents."""
+    for message in (*MESSAGES.values(), *SUGGESTIONS):
         if "{" not in message:
             answer = answer.replace(message, " ")
     return answer

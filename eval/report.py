@@ -51,6 +51,8 @@ _BREAKDOWN = ("key_facts", "citation_recall", "refusal_accuracy", "route_accurac
 _SPEED = (
     ("warm_p50_ms", "Warm answer latency, median", " ms"),
     ("warm_p95_ms", "Warm answer latency, 95th percentile", " ms"),
+    ("route_p50_ms", "Route stage beyond the embedding, median", " ms"),
+    ("route_p95_ms", "Route stage beyond the embedding, 95th percentile", " ms"),
     ("cold_start_s", "Cold start", " s"),
     ("ingest_full_s", "Full ingest", " s"),
     ("ingest_noop_s", "Ingest with nothing changed", " s"),

@@ -202,6 +202,24 @@ def run_baseline(system, items: list[QAItem], locator: EvidenceLocator) -> Syste
     return SystemRun(system.label, rows, ranks)
 
 
+def route_speed(bot, items: list[QAItem]) -> dict[str, float | None]:  # noqa: ANN001
+    """What the route stage costs beyond the embedding retrieval computes anyway (the vector is given)."""
+    from bot.guard import screen
+
+    if getattr(bot, "router", None) is None:
+        return {"route_p50_ms": None, "route_p95_ms": None}
+    times = []
+    for item in items:
+        text = screen(item.question, bot.max_chars).question
+        if not text.strip(" ?.!"):
+            continue
+        vector = bot.retriever.embed_query(text)
+        started = time.perf_counter()
+        bot.router.route(text, list(item.history), vector)
+        times.append((time.perf_counter() - started) * 1000)
+    return {f"route_{k}_ms": v for k, v in _percentiles(times).items()}
+
+
 def ratios(systems: dict[str, dict]) -> dict[str, dict[str, float | None]]:
     ours = systems["assistant"]["answers"]["overall"]
     out: dict[str, dict[str, float | None]] = {}

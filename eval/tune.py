@@ -5,8 +5,10 @@
   python -m eval.tune chunks        re-ingests at several chunk sizes into temporary indexes
   python -m eval.tune gate          false answers and false refusals for refusal-gate thresholds
   python -m eval.tune verify        support thresholds for generated sentences (bot/llm/verify.py)
+  python -m eval.tune route         route-stage thresholds and the rules kept beside its classifier
 
-Results are printed as Markdown tables; eval/README.md records the last run.
+Every sweep reads the dev split only. Results are printed as Markdown tables; eval/README.md records
+the last run.
 """
 
 from __future__ import annotations
@@ -72,7 +74,7 @@ def retrieval_table(bot, items, locator, variants: dict[str, object]) -> list[st
 def main(argv: list[str] | None = None) -> int:
     configure_offline()
     parser = argparse.ArgumentParser(prog="python -m eval.tune", description=__doc__)
-    parser.add_argument("what", choices=["retrieval", "answers", "chunks", "gate", "verify"])
+    parser.add_argument("what", choices=["retrieval", "answers", "chunks", "gate", "verify", "route"])
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     from bot.retrieve import RetrievalSettings
@@ -97,6 +99,10 @@ def main(argv: list[str] | None = None) -> int:
         print(gate_table(settings))
     elif args.what == "verify":
         print(verify_table(settings))
+    elif args.what == "route":
+        from eval.tune_route import route_table
+
+        print(route_table(settings))
     else:
         print(chunks_table(settings))
     return 0

@@ -91,6 +91,8 @@ class Settings:
     max_input_chars: int = 2000
     staff_password: str = field(default="", repr=False)
     feedback_db: Path = PROJECT_ROOT / ".data" / "feedback.sqlite3"
+    # models trained from the exemplar files (the route classifier), keyed by their hash
+    cache_dir: Path = PROJECT_ROOT / ".data" / "cache"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -119,6 +121,7 @@ class Settings:
             max_input_chars=_int(env, "LOA_MAX_INPUT_CHARS", base.max_input_chars, low=10),
             staff_password=env.get("LOA_STAFF_PASSWORD", ""),
             feedback_db=path("LOA_FEEDBACK_DB", base.feedback_db),
+            cache_dir=path("LOA_CACHE_DIR", base.cache_dir),
         )
 
     def with_(self, **changes: object) -> Settings:

@@ -24,6 +24,7 @@ log = logging.getLogger("loa.app")
 Turns = list[dict[str, Any]]
 MAX_COMMENT = 2000
 SHOW_CHAT = (gr.update(visible=False), gr.update(visible=True))  # (examples, conversation)
+NO_SUGGESTIONS = gr.update(visible=False, samples=[])
 
 
 def history(turns: Turns) -> list[dict[str, str]]:
@@ -52,13 +53,14 @@ class ChatHandlers:
 
     # -- asking ------------------------------------------------------------
     def respond(self, question: str, turns: Turns | None) -> Iterator[tuple]:
-        """Yields (messages, turns, question box, examples, conversation) as the answer grows.
+        """Yields (messages, turns, question box, examples, conversation, suggestions) as the answer grows.
 
-        The examples make way for the conversation once there is one.
+        The examples make way for the conversation once there is one. When a message was too vague,
+        the questions the answer suggests are offered as buttons under it.
         """
         turns, question = [dict(t) for t in turns or []], question or ""
         if not question.strip():
-            yield messages(turns), turns, "", gr.update(), gr.update()
+            yield messages(turns), turns, "", gr.update(), gr.update(), gr.update()
             return
         msg_id = f"m{len(turns) + 1}"
         if len(question) > self.limit:
@@ -67,22 +69,23 @@ class ChatHandlers:
                 {"role": "user", "content": "", "html": render.user_html(question, limit=300)},
                 {"role": "assistant", "content": note, "kind": "too_long", "html": render.notice_html(note, "toolong")},
             ]
-            yield messages(turns), turns, question, *SHOW_CHAT
+            yield messages(turns), turns, question, *SHOW_CHAT, NO_SUGGESTIONS
             return
         previous = history(turns)
         turns.append({"role": "user", "content": question, "in_history": True, "html": render.user_html(question)})
         reply: dict[str, Any] = {"role": "assistant", "content": "", "question": question, "kind": "pending"}
         turns.append(reply)
         reply["html"] = render.pending_html()
-        yield messages(turns), turns, "", *SHOW_CHAT
+        yield messages(turns), turns, "", *SHOW_CHAT, NO_SUGGESTIONS
         pieces: list[str] = []
+        suggestions = NO_SUGGESTIONS
         try:
             answer = None
             for item in self.bot.stream(question, previous):
                 if isinstance(item, str):
                     pieces.append(item)
                     reply["html"] = render.partial_html(pieces)
-                    yield messages(turns), turns, "", gr.update(), gr.update()
+                    yield messages(turns), turns, "", gr.update(), gr.update(), gr.update()
                 else:
                     answer = item
             if answer is None:
@@ -94,13 +97,22 @@ class ChatHandlers:
                 in_history=True,
                 html=render.answer_html(answer, msg_id),
             )
+            offered = [str(q) for q in getattr(answer, "suggestions", None) or []]
+            if offered:
+                suggestions = gr.update(visible=True, samples=[[q] for q in offered])
         except Exception:
             log.exception("answering failed")  # for the operator; the question is not logged
             reply.update(content=texts.ERROR, kind="error", html=render.notice_html(texts.ERROR, "error"))
-        yield messages(turns), turns, "", gr.update(), gr.update()
+        yield messages(turns), turns, "", gr.update(), gr.update(), suggestions
+
+    def respond_suggestion(self, chosen: Any, turns: Turns | None) -> Iterator[tuple]:
+        """A suggested question was clicked: ask it (Gradio passes the sample's values)."""
+        text = chosen[0] if isinstance(chosen, (list, tuple)) and chosen else chosen
+        yield from self.respond(str(text or ""), turns)
 
     def clear(self) -> tuple:
-        """Start again: (messages, turns, question box, examples, conversation, feedback target, status, comment)."""
+        """Start again: (messages, turns, question box, examples, conversation, feedback target, status, comment,
+        suggestions)."""
         return (
             [],
             [],
@@ -110,6 +122,7 @@ class ChatHandlers:
             None,
             _status(""),
             gr.update(visible=False),
+            NO_SUGGESTIONS,
         )
 
     # -- feedback ----------------------------------------------------------

@@ -28,6 +28,7 @@ PRIVACY = (
 LLM_WRITTEN = MESSAGES["llm_written"]
 
 QUESTION_LABEL = "Your question"
+SUGGESTIONS_LABEL = "You could ask:"
 QUESTION_INFO = "Press Enter to ask. Use Shift and Enter for a new line."
 QUESTION_PLACEHOLDER = "For example: who can help my child with speech and language at nursery?"
 

@@ -61,7 +61,7 @@ def test_exclusions_email_copied_exactly(real_bot) -> None:  # noqa: ANN001
 )
 def test_refused_with_the_advice_service(real_bot, question: str) -> None:  # noqa: ANN001
     answer = real_bot.ask(question)
-    assert answer.refused and answer.kind == "refused"
+    assert answer.refused and answer.kind in ("refused", "declined")  # declined: routed out of scope
     assert SENDIASS_PHONE in answer.answer
     assert any(is_sendiass(c) for c in answer.citations)
     assert MESSAGES["covers"] in answer.answer

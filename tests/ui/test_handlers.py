@@ -146,9 +146,27 @@ def test_over_long_input_gives_the_limit_message_without_calling_the_bot(store: 
 
 
 def test_start_again_resets_everything(store: FeedbackStore) -> None:
-    messages, turns, box, examples, conversation, target, status, comment = ChatHandlers(FakeBot(), 9, store).clear()
+    cleared = ChatHandlers(FakeBot(), 9, store).clear()
+    messages, turns, box, examples, conversation, target, status, comment, suggestions = cleared
     assert messages == [] and turns == [] and box == "" and target is None
     assert examples["visible"] is True and conversation["visible"] is False and comment["visible"] is False
+    assert suggestions["visible"] is False
+
+
+def test_a_vague_message_offers_its_suggestions_as_buttons(store: FeedbackStore) -> None:
+    answer = refusal("my son")
+    answer.suggestions = ["What is Portage?", "Who do I contact about exclusions?"]
+    final = run(ChatHandlers(FakeBot(answer), 2000, store), "my son")[-1]
+    assert final[5]["visible"] is True
+    assert final[5]["samples"] == [["What is Portage?"], ["Who do I contact about exclusions?"]]
+    ordinary = run(ChatHandlers(FakeBot(), 2000, store), "can someone visit us?")[-1]
+    assert ordinary[5]["visible"] is False
+
+
+def test_clicking_a_suggestion_asks_it(store: FeedbackStore) -> None:
+    bot = FakeBot()
+    outputs = list(ChatHandlers(bot, 2000, store).respond_suggestion(["What is Portage?"], []))
+    assert outputs[-1][1][0]["content"] == "What is Portage?"
 
 
 def test_the_first_question_swaps_examples_for_the_conversation(store: FeedbackStore) -> None:
