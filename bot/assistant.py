@@ -36,7 +36,7 @@ from bot.llm.writer import LLMWriter, Written, missing_details
 from bot.privacy import published_contacts
 from bot.query import QueryExpander, derive_glossary
 from bot.retrieve import HybridRetriever, RetrievalSettings
-from bot.routing.replies import SUGGESTIONS
+from bot.routing.replies import SUGGESTIONS, fixed_answer
 from bot.routing.router import Route, Router, RouteSettings
 from bot.text import terms
 from loa.settings import Settings
@@ -491,15 +491,8 @@ class Bot:
                 pieces.append(self._signpost_piece(citations))
         if "personal-data" in notes:
             pieces.append(MESSAGES["personal"])
-        return Answer(
-            question,
-            "\n\n".join(pieces),
-            refused=True,
-            citations=citations,
-            kind="reply",
-            sentences=pieces,
-            notes=[*notes, route.label],
-            suggestions=suggestions,
+        return fixed_answer(
+            question, pieces, citations, kind="reply", notes=[*notes, route.label], suggestions=suggestions
         )
 
     def _signpost_piece(self, citations: list[Citation]) -> str:
@@ -522,15 +515,7 @@ class Bot:
             pieces.append(self._signpost_piece(citations))
         if "personal-data" in (notes or []):
             pieces.append(MESSAGES["personal"])
-        return Answer(
-            question,
-            "\n\n".join(pieces),
-            refused=refused,
-            citations=citations,
-            kind=kind,
-            sentences=pieces,
-            notes=list(notes or []),
-        )
+        return fixed_answer(question, pieces, citations, kind=kind, notes=notes or [], refused=refused)
 
 
 def router_for(retriever: HybridRetriever, settings: Settings) -> Router:
