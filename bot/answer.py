@@ -22,6 +22,7 @@ class Passage:
     end: int
     score: float = 0.0  # fused rank score
     dense: float = 0.0  # cosine similarity to the question
+    comments: frozenset[int] = frozenset()  # positions of units that are families' comments (ingest/kinds.py)
 
     @classmethod
     def from_metadata(cls, id_: str, text: str, meta: dict[str, Any], **scores: float) -> Passage:
@@ -36,6 +37,7 @@ class Passage:
             team=str(meta.get("team", "")),
             start=int(meta.get("start", 0)),
             end=int(meta.get("end", 0)),
+            comments=frozenset(int(p) for p in str(meta.get("comments") or "").split(",") if p.strip().isdigit()),
             **scores,
         )
 

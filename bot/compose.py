@@ -144,6 +144,7 @@ class ExtractiveComposer:
         weights = self._weights(question, expanded)
         quantity = bool(_INTENTS["quantity"].search(question))
         quoted_contacts = contacts(question)  # 'is 0113 3782888 the right number ...?'
+        views = bool(_INTENTS["asks_views"].search(question))  # families' comments may be quoted as such
         scored = []
         for i, passage in enumerate(passages):
             section_match = self._lexical(passage.section, weights)
@@ -151,6 +152,8 @@ class ExtractiveComposer:
             testimonial_section = bool(_TESTIMONIAL.search(passage.section.rsplit("›", 1)[-1].strip()))
             sims = unit_sims[i] if i < len(unit_sims) else {}
             for unit in split_units(passage.text, i):
+                if _INTENTS["link_line"].search(unit.text) or (unit.position in passage.comments and not views):
+                    continue  # a link points somewhere; a family's comment is not a fact about a service
                 sim = sims.get(unit.position, passage.dense)
                 lexical = 0.8 * self._lexical(unit.text, weights) + 0.2 * section_match
                 score = c.w_unit * max(sim, 0.0) + c.w_lexical * lexical + c.w_passage * passage_score

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ingest.clean import Block, render, to_blocks
+from ingest.kinds import comment_paragraphs, comment_positions
 from ingest.manifest import DocInfo
 from ingest.sections import SEPARATOR, split_headings, split_sections
 from loa.embedding import count_word_pieces
@@ -27,6 +28,7 @@ class Chunk:
     start: int  # character offsets into the cleaned document text
     end: int
     order: int  # position in the document
+    comments: tuple[int, ...] = ()  # units (loa/units.py) that are families' comments, never stated as fact
 
     def metadata(self, info: DocInfo) -> dict[str, str | int]:
         return {
@@ -40,6 +42,7 @@ class Chunk:
             "start": self.start,
             "end": self.end,
             "order": self.order,
+            "comments": ",".join(map(str, self.comments)),
         }
 
 
@@ -87,6 +90,7 @@ def clean_document(info: DocInfo, raw_text: str, chunk_tokens: int, overlap: int
     blocks = split_headings(to_blocks(raw_text))
     text = render(blocks)
     spans = _spans(blocks)
+    comments = comment_paragraphs(blocks)
     chunks: list[Chunk] = []
     seen: dict[tuple[str, str], int] = {}
     for section in split_sections(blocks, info.title):
@@ -112,6 +116,7 @@ def clean_document(info: DocInfo, raw_text: str, chunk_tokens: int, overlap: int
                     start=start + max(found, 0),
                     end=start + max(found, 0) + len(piece),
                     order=len(chunks),
+                    comments=tuple(comment_positions(piece, comments)),
                 )
             )
     return CleanDocument(info, text, chunks)

@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ingest.chunk import Chunk, CleanDocument, clean_document
@@ -27,7 +28,7 @@ from loa.units import split_units
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
 
-PIPELINE_VERSION = "3"  # bump when cleaning or chunking changes shape
+PIPELINE_VERSION = "4"  # bump when cleaning or chunking changes shape
 EMBED_KEYS = ("section",)  # what the embedding and BM25 see besides the text
 
 
@@ -104,8 +105,11 @@ def load_corpus(settings: Settings) -> tuple[list[CleanDocument], list[str]]:
 
 
 def build_fingerprint(settings: Settings) -> str:
-    """Changes whenever existing embeddings can no longer be reused."""
-    return f"{MODEL_ID}|v{PIPELINE_VERSION}|{settings.chunk_tokens}|{settings.chunk_overlap}"
+    """Changes whenever existing embeddings can no longer be reused, or the rules that mark kinds of text
+    (ingest/data/kinds.toml) change what a chunk records."""
+    here = Path(__file__).parent
+    rules = hashlib.sha256((here / "data" / "kinds.toml").read_bytes() + (here / "kinds.py").read_bytes())
+    return f"{MODEL_ID}|v{PIPELINE_VERSION}|{settings.chunk_tokens}|{settings.chunk_overlap}|{rules.hexdigest()[:8]}"
 
 
 def _chunk_hash(chunk: Chunk, metadata: dict[str, str | int]) -> str:
