@@ -7,9 +7,11 @@ Questions and answers are untrusted text: both renderings escape them.
 from __future__ import annotations
 
 import html
+import math
 from typing import Any
 
 Block = tuple[Any, ...]
+DASH = "—"
 _CSS = """
 body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1b1b1b;background:#fff;
 max-width:1100px;margin:2rem auto;padding:0 1rem}
@@ -66,3 +68,41 @@ def to_html(blocks: list[Block]) -> str:
         f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{e(title)}</title>'
         f"<style>{_CSS}</style></head>\n<body>\n" + "\n".join(body) + "\n</body></html>\n"
     )
+
+
+# -- formatting numbers and text for the blocks ---------------------------------------------------
+
+
+def get_path(d: Any, *keys: str) -> Any:
+    """Walk nested dicts, because any part of a system's results may be missing."""
+    for key in keys:
+        if not isinstance(d, dict):
+            return None
+        d = d.get(key)
+    return d
+
+
+def is_num(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def rate(m: Any) -> str:
+    if not is_num(get_path(m, "value")):
+        return DASH
+    text = f"{m['value'] * 100:.1f}%"
+    if is_num(m.get("lo")) and is_num(m.get("hi")):
+        text += f" ({m['lo'] * 100:.1f}–{m['hi'] * 100:.1f})"
+    return text
+
+
+def num(v: Any, unit: str = "", digits: int = 1) -> str:
+    return f"{v:.{digits}f}{unit}" if is_num(v) else DASH
+
+
+def plain(v: Any) -> str:
+    return DASH if v is None else f"{v:.4g}" if isinstance(v, float) else str(v)
+
+
+def clip(text: str, limit: int = 200) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

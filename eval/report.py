@@ -9,15 +9,19 @@ dev is called out in words: that gap is what tuning to our own questions looks l
 from __future__ import annotations
 
 import json
-import math
 import re
 from pathlib import Path
-from typing import Any
 
 from eval.plots import category_plot, latency_plot
-from eval.render import Block, to_html, to_markdown
+from eval.render import DASH, Block, to_html, to_markdown
+from eval.render import clip as _clip
+from eval.render import get_path as _get
+from eval.render import is_num as _is_num
+from eval.render import num as _num
+from eval.render import plain as _plain
+from eval.render import rate as _rate
+from eval.report_llm import generation_blocks as _generation_blocks
 
-DASH = "—"
 _NAMES = {
     "key_facts": "Key facts found",
     "key_facts_all": "All key facts found",
@@ -60,36 +64,6 @@ _SPEED = (
     ("ingest_peak_memory_mb", "Peak memory, full ingest", " MB"),
     ("eval_peak_memory_mb", "Peak memory, this benchmark run", " MB"),
 )
-
-
-def _get(d: Any, *keys: str) -> Any:
-    """Walk nested dicts, because any part of a system's results may be missing."""
-    for key in keys:
-        if not isinstance(d, dict):
-            return None
-        d = d.get(key)
-    return d
-
-
-def _is_num(v: Any) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
-
-
-def _rate(m: Any) -> str:
-    if not _is_num(_get(m, "value")):
-        return DASH
-    text = f"{m['value'] * 100:.1f}%"
-    if _is_num(m.get("lo")) and _is_num(m.get("hi")):
-        text += f" ({m['lo'] * 100:.1f}–{m['hi'] * 100:.1f})"
-    return text
-
-
-def _num(v: Any, unit: str = "", digits: int = 1) -> str:
-    return f"{v:.{digits}f}{unit}" if _is_num(v) else DASH
-
-
-def _plain(v: Any) -> str:
-    return DASH if v is None else f"{v:.4g}" if isinstance(v, float) else str(v)
 
 
 def _systems(split: dict) -> list[tuple[str, dict]]:
@@ -301,39 +275,6 @@ def _tail_blocks(results: dict) -> list[Block]:
     return blocks
 
 
-def _generation_blocks(systems: dict) -> list[Block]:
-    """How the verified generative path fared, when the run included one (python -m eval --llm)."""
-    g = _get(systems, "assistant_llm", "generation")
-    if not isinstance(g, dict):
-        return []
-    fallbacks = ", ".join(f"{k}: {v}" for k, v in (g.get("fallbacks") or {}).items()) or "none"
-    reasons = ", ".join(f"{k}: {v}" for k, v in (g.get("removed_reasons") or {}).items()) or "none"
-    share = g.get("removed_share")
-    removed = f"{_plain(g.get('removed'))} ({share * 100:.1f}%)" if _is_num(share) else DASH
-    rows = [
-        ["Answers the model was asked to write", _plain(g.get("asked"))],
-        ["Answers it wrote that passed verification", _plain(g.get("llm_answers"))],
-        ["Fell back to the extractive answer", fallbacks],
-        ["Sentences generated", _plain(g.get("sentences"))],
-        ["Sentences verification removed", removed],
-        ["Why they were removed", reasons],
-        [
-            "Contacts, figures, dates and names the model invented (all removed)",
-            f"{_plain(g.get('model_invented'))}: {', '.join(g.get('model_invented_examples') or []) or 'none'}",
-        ],
-        ["Generation time p50 / p95", " / ".join(_num(_get(g, "generation_s", k), " s", 2) for k in ("p50", "p95"))],
-        [
-            "First sentence complete p50 / p95 (shown then, if verified)",
-            " / ".join(_num(_get(g, "first_sentence_s", k), " s", 2) for k in ("p50", "p95")),
-        ],
-        [
-            "First verified sentence shown p50 / p95",
-            " / ".join(_num(_get(g, "first_verified_sentence_s", k), " s", 2) for k in ("p50", "p95")),
-        ],
-    ]
-    return [("h2", "Generative answers, verified sentence by sentence"), ("table", ["Measure", "Value"], rows)]
-
-
 def _gate_row(check: dict) -> list[str]:
     threshold = f"{check.get('op', '')} {_plain(check.get('threshold'))}"
     name = _NAMES.get(check.get("metric"), check.get("metric"))
@@ -343,11 +284,6 @@ def _gate_row(check: dict) -> list[str]:
 def _failure_row(f: dict) -> list[str]:
     head = [f.get(k) or DASH for k in ("id", "category", "question")]
     return [*head, "; ".join(map(str, f.get("missing") or [])), _clip(f.get("answer") or "")]
-
-
-def _clip(text: str, limit: int = 200) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def markdown_summary(results: dict) -> str:
