@@ -367,7 +367,7 @@ class Bot:
             pieces.append(self._signpost_piece(citations))
         pieces = opening + pieces + closing
         pieces, expansions = self.composer.spell_out(pieces)
-        answer = Answer(
+        return Answer(
             question,
             _join(pieces),
             citations=citations,
@@ -378,7 +378,6 @@ class Bot:
             path=path,
             generation=generation,
         )
-        return answer
 
     def _write(
         self, question: str, evidence: Evidence, opening: list[str], on_piece: Callable[[str], None] | None

@@ -57,6 +57,7 @@ class HybridRetriever:
         self._ids = list(got["ids"])
         self._vectors = np.asarray(got["embeddings"], dtype=np.float32)
         self._row = {id_: i for i, id_ in enumerate(self._ids)}
+        self._recent: dict[str, np.ndarray] = {}  # the last questions' vectors (embed_query)
         # sentence and list-item vectors, precomputed at ingest: chunk id -> {position: row}
         self._unit_rows: dict[str, dict[int, int]] = {}
         self._unit_vectors = np.zeros((0, self._vectors.shape[1] if self._vectors.size else 384), dtype=np.float32)
@@ -96,13 +97,12 @@ class HybridRetriever:
 
     def embed_query(self, text: str) -> np.ndarray:
         """The question's vector; the last few are kept, since the route stage and retrieval embed the same text."""
-        recent = self.__dict__.setdefault("_recent", {})
-        vector = recent.get(text)
+        vector = self._recent.get(text)
         if vector is None:
             vector = np.asarray(self.embed_model.get_query_embedding(text), dtype=np.float32)
-            if len(recent) >= 32:
-                recent.clear()  # cheap and thread-safe; the memo only spares a second embedding of one text
-            recent[text] = vector
+            if len(self._recent) >= 32:
+                self._recent.clear()  # cheap and thread-safe; the memo only spares a second embedding of one text
+            self._recent[text] = vector
         return vector
 
     @property
