@@ -173,7 +173,12 @@ class ExtractiveComposer:
 
     # -- composing ---------------------------------------------------------
     def compose(
-        self, question: str, expanded: str, passages: list[Passage], unit_sims: list[dict[int, float]]
+        self,
+        question: str,
+        expanded: str,
+        passages: list[Passage],
+        unit_sims: list[dict[int, float]],
+        wants_contact: bool = False,
     ) -> Composition:
         c = self.config
         scored = self.score_units(question, expanded, passages, unit_sims)
@@ -220,7 +225,7 @@ class ExtractiveComposer:
         if lead:
             pieces.append(" ".join(f"{u.text} [{cite(passages[u.passage])}]" for u in lead))
         pieces += [f"{_item(u.text)} [{cite(passages[u.passage])}]" for u in bullets]
-        if contact_intent(question):
+        if wants_contact or contact_intent(question):
             lead_team = passages[best.passage].team
             same_team = [u for u in lead + bullets if passages[u.passage].team == lead_team]
             if not any(EMAIL.search(u.text) or PHONE.search(u.text) for u in same_team):

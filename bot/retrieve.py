@@ -117,6 +117,11 @@ class HybridRetriever:
         rows = [self._row[i] for i in ids]
         return (self._vectors[rows] @ query_vector).tolist()
 
+    def similarities(self, query_vector: np.ndarray) -> dict[str, float]:
+        """The question's similarity to every chunk, by id."""
+        sims = self._vectors @ query_vector
+        return {chunk_id: float(sims[row]) for chunk_id, row in self._row.items()}
+
     def unit_vector(self, chunk_id: str, position: int) -> np.ndarray:
         row = self._unit_rows.get(chunk_id, {}).get(position)
         return self._unit_vectors[row] if row is not None else np.zeros(self._unit_vectors.shape[1], np.float32)

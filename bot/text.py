@@ -6,10 +6,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from loa.units import Unit, split_units  # noqa: F401  (re-exported for the bot)
+from loa.units import EMAIL, PHONE, Unit, split_units  # noqa: F401  (re-exported for the bot)
 
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-PHONE = re.compile(r"(?<![\d])(?:0\d{2,4}[ ]?\d{3}[ ]?\d{3,4}|0\d{3} \d{3} \d{4}|0\d{4} \d{6})(?![\d])")
 URL = re.compile(r"(?:https?://|www\.)[^\s)]+|\b[\w-]+\.(?:gov|org|co)\.uk[^\s)]*", re.I)
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?%?")
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")

@@ -17,6 +17,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ingest", description=__doc__.splitlines()[0])
     parser.add_argument("--rebuild", action="store_true", help="re-embed everything into a fresh index")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--services", action="store_true", help="then print the service directory, for staff to check")
     args = parser.parse_args(argv)
 
     from ingest.manifest import ManifestError
@@ -33,7 +34,22 @@ def main(argv: list[str] | None = None) -> int:
         print("ingest: interrupted; the previous index is still the one in use", file=sys.stderr)
         return 130
     print(report.summary())
+    if args.services:
+        print_services(settings)
     return 1 if report.skipped else 0
+
+
+def print_services(settings: Settings) -> None:
+    """The serving build's service directory, as staff check it."""
+    from ingest.services import describe
+    from loa.services import Service
+    from loa.store import IndexStore
+
+    store = IndexStore.open(settings)
+    collection = store.services_collection(store.serving_collection()[1])
+    got = collection.get(include=["metadatas"]) if collection is not None else {"metadatas": []}
+    print()
+    print(describe([Service.from_json(m["record"]) for m in got["metadatas"]]))
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from ingest.chunk import Chunk, CleanDocument, clean_document
 from ingest.loaders import SUFFIXES, LoadError, read_text
 from ingest.manifest import DocInfo, load_manifest
+from ingest.services import build_directory, store_directory
 from loa.embedding import MODEL_ID
 from loa.settings import Settings
 from loa.store import IndexStore, IndexUnavailable, set_aside
@@ -28,7 +29,7 @@ from loa.units import split_units
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
 
-PIPELINE_VERSION = "4"  # bump when cleaning or chunking changes shape
+PIPELINE_VERSION = "5"  # bump when cleaning or chunking changes shape
 EMBED_KEYS = ("section",)  # what the embedding and BM25 see besides the text
 
 
@@ -106,9 +107,11 @@ def load_corpus(settings: Settings) -> tuple[list[CleanDocument], list[str]]:
 
 def build_fingerprint(settings: Settings) -> str:
     """Changes whenever existing embeddings can no longer be reused, or the rules that mark kinds of text
-    (ingest/data/kinds.toml) change what a chunk records."""
+    (ingest/data/kinds.toml) or build the service directory change what a build records."""
     here = Path(__file__).parent
-    rules = hashlib.sha256((here / "data" / "kinds.toml").read_bytes() + (here / "kinds.py").read_bytes())
+    rules = hashlib.sha256(
+        b"".join((here / f).read_bytes() for f in ("data/kinds.toml", "kinds.py", "data/services.toml", "services.py"))
+    )
     return f"{MODEL_ID}|v{PIPELINE_VERSION}|{settings.chunk_tokens}|{settings.chunk_overlap}|{rules.hexdigest()[:8]}"
 
 
@@ -240,6 +243,9 @@ def ingest(
             documents=[units[uid][1] for uid in batch],
             metadatas=[{"chunk": units[uid][0], "position": int(uid.rsplit(":", 1)[1])} for uid in batch],
         )
+    store_directory(
+        store.create_services(build), build_directory((n.metadata, n.text) for n in nodes), embeddings, nodes
+    )
     store.activate(
         build, {"fingerprint": fingerprint, "chunks": len(nodes), "docs": doc_hashes, "built_at": time.time()}
     )

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 PREFIX = "loa_chunks_"
 UNITS_SUFFIX = "_units"  # each build's sentence and list-item embeddings, for composing answers
+SERVICES_SUFFIX = "_services"  # each build's service directory (ingest/services.py)
 POINTER = "loa_pointer"
 BUILD_COMMAND = "python -m ingest"
 
@@ -120,6 +121,18 @@ class IndexStore:
                 f"the index at {self.where} is incomplete ({_reason(err)}). Rebuild it with: {BUILD_COMMAND} --rebuild"
             ) from None
 
+    def services_collection(self, active: ActiveIndex) -> Collection | None:
+        """The build's service directory; None for a build made before there was one (answers still work)."""
+        try:
+            return self.client.get_collection(active.name + SERVICES_SUFFIX, embedding_function=None)
+        except Exception:  # noqa: BLE001 - a missing directory only costs the service match
+            return None
+
+    def create_services(self, build: Collection) -> Collection:
+        return self.client.create_collection(
+            build.name + SERVICES_SUFFIX, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+        )
+
     def serving_collection(self) -> tuple[Collection, ActiveIndex]:
         """The collection to answer from, or a clear error saying how to build one."""
         active = self.active()
@@ -164,7 +177,7 @@ class IndexStore:
         if active is not None:
             for build in (active.name, active.info.get("previous")):
                 if build:
-                    keep |= {str(build), f"{build}{UNITS_SUFFIX}"}
+                    keep |= {str(build), f"{build}{UNITS_SUFFIX}", f"{build}{SERVICES_SUFFIX}"}
         dropped = []
         for collection in self.client.list_collections():
             name = collection.name if hasattr(collection, "name") else str(collection)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+PHONE = re.compile(r"(?<![\d])(?:0\d{2,4}[ ]?\d{3}[ ]?\d{3,4}|0\d{3} \d{3} \d{4}|0\d{4} \d{6})(?![\d])")
 _NUMBERED = re.compile(r"^\d{1,2}\.\s")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[”’\"']?\s+(?=[A-Z“‘\"(0-9])")
 

@@ -23,11 +23,12 @@ class Exemplars:
     kinds: tuple[str, ...]  # the file's stem inside a route folder, else ""
 
     @classmethod
-    def load(cls, folder: Path = ROUTES_DIR) -> Exemplars:
+    def load(cls, folder: Path = ROUTES_DIR, labels: tuple[str, ...] = ROUTES) -> Exemplars:
+        """One file (or folder of kinds) per label; the intent classifier reads bot/data/intents/ the same way."""
         texts: list[str] = []
         routes: list[str] = []
         kinds: list[str] = []
-        for route in ROUTES:
+        for route in labels:
             files = [(folder / f"{route}.txt", "")] if (folder / f"{route}.txt").is_file() else []
             files += [(f, f.stem) for f in sorted((folder / route).glob("*.txt"))]
             if not files:

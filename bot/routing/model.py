@@ -61,13 +61,14 @@ class RouteModel:
         routes: list[str],
         domain: Domain,
         settings: RouteModelSettings | None = None,
+        labels: tuple[str, ...] = ROUTES,
     ) -> RouteModel:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
         from sklearn.pipeline import make_union
 
         settings = settings or RouteModelSettings()
-        missing = set(ROUTES) - set(routes)
+        missing = set(labels) - set(routes)
         if missing:
             raise ValueError(f"no exemplars for {', '.join(sorted(missing))}")
         meaning = LogisticRegression(C=settings.c_meaning, max_iter=5000, class_weight="balanced")

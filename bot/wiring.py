@@ -1,0 +1,33 @@
+"""Builds the trained stages from settings: the route classifier and the understand stage.
+
+Both train once on their exemplar files and are loaded from the cache after that.
+"""
+
+from __future__ import annotations
+
+from bot.retrieve import HybridRetriever
+from bot.routing.router import Router
+from bot.understand.stage import Understand
+from loa.settings import Settings
+
+
+def router_for(retriever: HybridRetriever, settings: Settings) -> Router:
+    """The route stage on the same MiniLM vectors retrieval uses, trained once per set of exemplar files."""
+    from bot.routing.model import Domain
+
+    domain = Domain(retriever.sentence_vectors, retriever.chunk_vectors)
+    model_id = str(getattr(retriever.embed_model, "model_name", "") or "model")  # a test's fake has its own cache
+    return Router.from_defaults(retriever.embed_query, domain, settings.cache_dir, model_id=model_id)
+
+
+def understand_for(retriever: HybridRetriever, store, active, settings: Settings) -> Understand:  # noqa: ANN001
+    """The understand stage on the build's service directory and the intent classifier (trained once, cached)."""
+    from bot.understand.intent import IntentClassifier
+    from bot.understand.services import ServiceMatcher
+
+    model_id = str(getattr(retriever.embed_model, "model_name", "") or "model")
+    intents = IntentClassifier.from_defaults(retriever.embed_query, settings.cache_dir, model_id=model_id)
+    texts: dict[str, str] = {}
+    for p in retriever.passages.values():
+        texts[p.section] = texts.get(p.section, "") + " " + p.text
+    return Understand(ServiceMatcher.from_collection(store.services_collection(active), texts), intents)
