@@ -28,7 +28,7 @@ def _print_answer(answer: Any, as_json: bool, extra: dict | None = None) -> None
         return
     print(answer.answer)
     if answer.path == "llm":
-        from bot.compose import MESSAGES
+        from bot.wording import MESSAGES
 
         print(f"\n({MESSAGES['llm_written']})")
     if answer.citations:

@@ -1,4 +1,4 @@
-"""The Bot: retrieval, composition and the refusal gate behind one ``ask``.
+"""The Bot: the answer stages (bot/stages/) behind one ``ask``, plus search and index reloads.
 
 ``Bot(retriever, composer, expander, ...)`` takes its parts explicitly so tests
 can pass fakes; ``Bot.from_defaults()`` builds them from Settings.
@@ -13,35 +13,34 @@ import time
 from collections.abc import Callable, Iterator
 
 from bot.answer import Answer, Passage
-from bot.citing import draft_notes, find_signpost, published_first, render_disagreements
-from bot.compose import (
-    MESSAGES,
-    Composition,
-    ExtractiveComposer,
-    _join,
-    asked_acronym,
-    asks_for_contact,
-    compares_versions,
-)
+from bot.citing import find_signpost, published_first
+from bot.compose import ExtractiveComposer
 from bot.conflicts import ConflictFinder
 from bot.context import Asked, Evidence, Gate
 from bot.facts import CorpusFacts
 from bot.followup import Turn, read_in_context, valid_history
-from bot.gather import Gather
-from bot.guard import Screening, has_figure, named_places, needs_figure, screen
+from bot.guard import Screening, screen
 from bot.llm.wiring import writer_from_settings
-from bot.llm.writer import LLMWriter, Written, missing_details
+from bot.llm.writer import LLMWriter
 from bot.query import QueryExpander, derive_glossary
 from bot.respond import Responder
 from bot.retrieve import HybridRetriever, RetrievalSettings
 from bot.routing.router import Route, Router, RouteSettings
+from bot.stages.annotate import Annotate
+from bot.stages.decide import Decide
+from bot.stages.direct import Direct
+from bot.stages.frame import Frame
+from bot.stages.pipeline import Pipeline
+from bot.stages.retrieve import Retrieve
+from bot.stages.route import RouteStage
+from bot.stages.write import Write
 from bot.understand.stage import Understand
 from bot.wiring import router_for, understand_for
+from bot.wording import MESSAGES
 from loa.settings import Settings
 
 log = logging.getLogger(__name__)
 RELOAD_SECONDS = 30.0  # how often a running bot looks for a new index build
-_GENERIC_ACRONYMS = {"SEND", "SEN", "LEEDS", "EHCP", "EHC", "NHS", "UK", "LA", "CYP", "DOB", "ADHD", "ASD", "SEMH"}
 
 
 class Bot:
@@ -59,7 +58,6 @@ class Bot:
     ) -> None:
         self.top_k = top_k
         self.understand = understand  # None: no service directory (unit tests of the answer stages)
-        self.router = router  # None: every message is treated as a question (unit tests of the answer stages)
         self.max_chars = max_chars
         self._source: tuple[Settings, object, str] | None = None  # set by from_defaults: where to reload from
         self._checked = time.monotonic()
@@ -68,15 +66,26 @@ class Bot:
         self.composer = composer
         self.expander = expander
         self.gate = gate or Gate()
-        self.writer = writer  # None: extractive answers only
         self.signpost = find_signpost(retriever.passages.values())
         self.conflicts = ConflictFinder(retriever)
         self.composer.unit_vector = retriever.unit_vector
         self.facts = CorpusFacts(retriever.passages.values())
         self.respond = Responder(self.signpost, self.composer.spell_out)
-        self.gatherer = Gather(retriever, expander, composer, self.facts, understand, top_k)
         self._published_contacts = self.facts.published_contacts  # the screening reads it (eval.tune_route too)
         self.vocabulary = self.facts.vocabulary  # the LLM verifier's word list
+        self.router_stage = RouteStage(router, retriever.embed_query, self.respond)
+        self.retrieve = Retrieve(retriever, expander, composer, self.facts, understand, top_k)
+        self.write_stage = Write(composer, writer)
+        self.pipeline = Pipeline(
+            [
+                Frame(self.respond, self.facts, expander, self.router_stage.settings.crisis_only_threshold),
+                Direct(composer, retriever.passages, self.facts, self.respond),
+                self.retrieve,
+                Decide(composer, self.gate, self.facts, self.respond, retriever),
+                self.write_stage,
+                Annotate(self.conflicts, self.respond),
+            ]
+        )
 
     @classmethod
     def from_defaults(cls, settings: Settings | None = None, embed_model=None) -> Bot:  # noqa: ANN001
@@ -189,199 +198,29 @@ class Bot:
 
     def gather(self, question: str, history: list[Turn]) -> Evidence:
         """The retrieve stage: passages for the question and the gate's signals (eval.tune reads it too)."""
-        return self.gatherer.run(question, history)
+        return self.retrieve.run(question, history)
+
+    def route(self, checked: Screening, history: list[Turn]) -> Route:
+        return self.router_stage.route(checked, history)
 
     def _answer(self, question: str, history: list[Turn], on_piece: Callable[[str], None] | None = None) -> Answer:
         checked = screen(question, self.max_chars, self._published_contacts)
-        route = self.route(checked, history)
-        answer = self._respond(question, history, on_piece, checked, route)
-        if route.label == "crisis" and answer.kind != "crisis":
-            # less sure it is a crisis: the safety message first, then the answer if there is one
-            answer = self.respond.crisis(question) if answer.refused else self.respond.safety_first(answer)
-        answer.route, answer.route_confidence = route.label, route.confidence
-        return answer
-
-    def route(self, checked: Screening, history: list[Turn]) -> Route:
-        """The route stage. The injection and abuse rules also strip what they matched, so they decide
-        too; an insult inside a complaint about an answer stays a complaint."""
-        if checked.injection:
-            return Route("injection", 1.0, "instructions", by="rule")
-        if self.router is None or not checked.question.strip(" ?.!"):
-            return Route("injection", 1.0, "abuse", by="rule") if checked.abuse else Route("answer", 1.0, by="none")
-        routed = self.router.route(checked.question, history, self.retriever.embed_query(checked.question))
-        if checked.abuse and routed.label not in ("chitchat", "crisis"):
-            return Route("injection", 1.0, "abuse", by="rule", scores=routed.scores)
-        return routed
-
-    def _respond(
-        self,
-        question: str,
-        history: list[Turn],
-        on_piece: Callable[[str], None] | None,
-        checked: Screening,
-        route: Route,
-    ) -> Answer:
-        asked = Asked(question, history, checked, route, on_piece)
-        ended = self._frame(asked) or self._direct(asked)
-        if ended is not None:
-            return ended
-        evidence = self.gather(checked.question, history)
-        composition = self._compose_if_answered(asked, evidence)
-        if checked.decision:
-            asked.notes.append("decision")
-            if composition is None:
-                return self.respond.refuse(
-                    question,
-                    MESSAGES["decision_empty"],
-                    opening=asked.opening,
-                    notes=asked.notes,
-                    kind="decision",
-                    refused=False,
-                )
-            asked.opening.append(MESSAGES["decision"])
-        if compares_versions(checked.question):
-            versions = self._versions(evidence)
-            if len(versions) == 2:
-                asked.notes.append("versions")
-                return self.respond.quoted(question, versions, asked.opening, asked.closing, asked.notes, labelled=True)
-        if composition is None:
-            reason = MESSAGES["no_figure"] if needs_figure(checked.question) and evidence.passages else None
-            return self.respond.refuse(question, reason, opening=asked.opening, notes=asked.notes)
-        return self._finish(asked, evidence, composition)
-
-    def _frame(self, asked: Asked) -> Answer | None:
-        """Ends with a fixed response for the routes that get one; otherwise gathers the fixed lines."""
-        question, checked, route, notes, opening = (
-            asked.question,
-            asked.checked,
-            asked.route,
-            asked.notes,
-            asked.opening,
-        )
-        if checked.truncated:
-            notes.append("truncated")
-        if checked.personal:
-            asked.closing.append(MESSAGES["personal"])
-            notes.append("personal-data")
-        if route.label == "crisis" and route.confidence >= self.router_settings.crisis_only_threshold:
-            return self.respond.crisis(question)
-        if route.label in ("chitchat", "vague", "non_english"):
-            return self.respond.reply(question, route, notes)
-        if route.label == "out_of_scope":
-            return self.respond.refuse(question, MESSAGES["off_topic"], notes=notes, kind="declined")
-        if route.label == "injection" and route.by != "rule":
-            opening.append(MESSAGES["abuse" if route.kind == "abuse" else "injection"])
-            notes.append("abuse" if route.kind == "abuse" else "injection")
-        checked.decision = checked.decision or route.label == "advice"
-        for found, key in ((checked.injection, "injection"), (checked.abuse, "abuse")):
-            if found:
-                opening.append(MESSAGES[key])
-                notes.append(key)
-        if not checked.question.strip(" ?.!"):
-            if opening:
-                return self.respond.refuse(
-                    question, MESSAGES["off_topic"], opening=opening, notes=notes, kind="declined"
-                )
-            return Answer(question, "Please type a question.", refused=True, kind="empty", notes=notes)
-        context = read_in_context(checked.question, asked.history, self.facts.team_keys)
-        if not self.facts.on_topic(context, self.expander.expansions(context)):
-            return self.respond.refuse(question, MESSAGES["off_topic"], opening=opening, notes=notes)
-        return None
-
-    def _direct(self, asked: Asked) -> Answer | None:
-        """An acronym the documents define is answered with that sentence; a place they never name is declined."""
-        text = asked.checked.question
-        acronym = asked_acronym(text)
-        defined = self.composer.definition(acronym, self.retriever.passages) if acronym else None
-        if defined is not None:
-            return self.respond.quoted(asked.question, [defined], asked.opening, asked.closing, asked.notes)
-        unknown = [name for name in named_places(text) if not self.facts.known_name(name)]
-        if unknown:
-            reason = MESSAGES["unknown_place"].format(name=unknown[0])
-            return self.respond.refuse(asked.question, reason, opening=asked.opening, notes=asked.notes)
-        return None
-
-    def _compose_if_answered(self, asked: Asked, evidence: Evidence) -> Composition | None:
-        """Answerability: the gate's signals, or a service the question is about; then checks on the composition."""
-        text = asked.checked.question
-        found_service = evidence.understood.service is not None and evidence.best_unit >= self.gate.floor_dense
-        if not evidence.passages or not (self.gate.answers(evidence.best_unit, evidence.coverage) or found_service):
-            return None
-        composition = self.composer.compose(
-            evidence.question,
-            evidence.expanded,
-            evidence.passages,
-            evidence.unit_sims,
-            wants_contact=evidence.understood.wants_contact,
-        )
-        if not has_figure(text, composition.text):
-            return None  # 'how long ...?' answered without a figure is no answer
-        if asks_for_contact(text) and (
-            (composition.no_contact and not (found_service or self.facts.names_a_team(evidence.context)))
-            or self.facts.other_body(text, composition.text)
-        ):
-            return None  # a contact for something the documents only mention in passing
-        return composition
-
-    def _versions(self, evidence: Evidence) -> list[tuple[str, Passage]]:
-        """A published sentence and the draft's version of it, from the same retrieval as search()."""
-        wider = published_first(self.retriever.retrieve(evidence.context, evidence.expanded, evidence.vector))
-        sims = [self.retriever.unit_similarity(evidence.vector, p.id) for p in wider]
-        return self.composer.best_per_version(evidence.context, evidence.expanded, wider, sims)
-
-    def _finish(self, asked: Asked, evidence: Evidence, composition: Composition) -> Answer:
-        """The optional LLM writer (verified), then disagreements, draft notes and the signpost."""
-        pieces, citations, used = list(composition.pieces), list(composition.citations), composition.used
-        path, generation = "extractive", None
-        if self.writer is not None:
-            written, generation = self._write(asked.question, evidence, asked.opening, asked.on_piece)
-            if not written.fallback:
-                exact = missing_details(written, composition.pieces, composition.citations)
-                written.pieces += [MESSAGES["exact_details"], *exact] if exact else []
-                generation["quoted_details"] = len(exact)
-                pieces, citations, used, path = written.pieces, written.citations, written.used, "llm"
-            else:
-                asked.notes.append("llm-fallback")
-                asked.closing.insert(0, MESSAGES["llm_fallback"])
-        disagreements = self.conflicts.find(used)
-        if disagreements:
-            asked.notes.append("conflict" if any(not d.is_version for d in disagreements) else "versions")
-            pieces += render_disagreements(disagreements, citations)
-        pieces += draft_notes(citations)
-        if asked.checked.decision and self.signpost:
-            pieces.append(self.respond.signpost_piece(citations))
-        pieces, expansions = self.composer.spell_out(asked.opening + pieces + asked.closing)
-        return Answer(
-            asked.question,
-            _join(pieces),
-            citations=citations,
-            expansions=expansions,
-            sentences=pieces,
-            kind="decision" if asked.checked.decision else "answer",
-            notes=asked.notes,
-            path=path,
-            generation=generation,
-        )
-
-    def _write(
-        self, question: str, evidence: Evidence, opening: list[str], on_piece: Callable[[str], None] | None
-    ) -> tuple[Written, dict]:
-        """The LLM's verified answer; its sentences go to ``on_piece`` as they pass, acronyms spelled out."""
-        shown: list[str] = []
-
-        def show(piece: str) -> None:
-            if on_piece is None:
-                return
-            if not shown:
-                for line in opening:
-                    on_piece(line)
-            shown.append(piece)
-            on_piece(self.composer.spell_out(opening + shown)[0][-1])
-
-        asked = question if evidence.context == evidence.question else f"{evidence.context} ({question})"
-        written = self.writer.write(asked, evidence.passages, on_piece=show)  # type: ignore[union-attr]
-        return written, written.report()
+        route = self.router_stage.route(checked, history)
+        answer = self.pipeline.run(Asked(question, history, checked, route, on_piece))
+        return self.router_stage.finish(question, route, answer)
 
     @property
     def router_settings(self) -> RouteSettings:
-        return self.router.settings if self.router is not None else RouteSettings()
+        return self.router_stage.settings
+
+    @property
+    def router(self) -> Router | None:
+        return self.router_stage.router
+
+    @property
+    def writer(self) -> LLMWriter | None:
+        return self.write_stage.writer
+
+    @writer.setter
+    def writer(self, writer: LLMWriter | None) -> None:
+        self.write_stage.writer = writer

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from bot.answer import Citation, Passage
-from bot.compose import MESSAGES, team_key
 from bot.text import EMAIL, PHONE, split_units
+from bot.wording import MESSAGES, team_key
 
 
 def cite(citations: list[Citation], passage: Passage) -> int:

@@ -11,21 +11,15 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from bot.answer import Citation, Passage
+from bot.arrange import all_units, arrange, norm
+from bot.citing import cite
 from bot.text import EMAIL, PHONE, Unit, contacts, split_units, terms
+from bot.wording import MESSAGES, PATTERNS, as_item, contact_intent, join_pieces, question_parts, team_key
 
-DATA = Path(__file__).parent / "data"
-MESSAGES = tomllib.loads((DATA / "messages.toml").read_text(encoding="utf-8"))
-_INTENTS = {
-    k: re.compile(v, 0 if k == "acronym_question" else re.I)
-    for k, v in tomllib.loads((DATA / "intents.toml").read_text("utf-8")).items()
-}
-_TEAM_WORDS = re.compile(r"\b(team|service|services|the|leeds)\b|\(.*?\)", re.I)
 _HAS_FIGURE = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|half|quarter|third)\b", re.I)
 _TESTIMONIAL = re.compile(r"^[“\"']|what people say|^(my|i|i'm|i’m|i've|i’ve|we've|we’ve) ", re.I)
 
@@ -53,39 +47,6 @@ class Composition:
     lead_similarity: float = 0.0
     used: list[tuple[str, int]] = field(default_factory=list)  # (chunk id, unit position) quoted
     no_contact: bool = False  # a contact was asked for and none was found
-
-
-def contact_intent(question: str) -> bool:
-    """Who/how/where questions: an answer ends with whom to contact."""
-    return bool(_INTENTS["contact_intent"].search(question))
-
-
-def asked_acronym(question: str) -> str | None:
-    """'What does QToD mean?' -> 'QToD'."""
-    match = _INTENTS["acronym_question"].search(question)
-    return match.group(1) if match else None
-
-
-def compares_versions(question: str) -> bool:
-    return bool(_INTENTS["compare_versions"].search(question))
-
-
-def question_parts(question: str) -> list[str]:
-    """'What extra funding ..., and what must they complete ...?' -> its two parts."""
-    parts = re.split(
-        r"\?|\s(?:and|also|plus)\s(?=(?:what|who|how|when|where|which|is|are|do|does|can)\b)", question, flags=re.I
-    )
-    return [p.strip() for p in parts if len(terms(p)) >= 2]
-
-
-def asks_for_contact(question: str) -> bool:
-    """The question is about contact details themselves."""
-    return bool(_INTENTS["asks_for_contact"].search(question))
-
-
-def team_key(team: str) -> str:
-    """'Pupil Tuition Team' and 'Pupil tuition team (PPT)' name the same team."""
-    return " ".join(_TEAM_WORDS.sub(" ", team.lower()).split())
 
 
 class ExtractiveComposer:
@@ -142,9 +103,9 @@ class ExtractiveComposer:
         """(score, similarity, unit) for every unit of the passages, best first."""
         c = self.config
         weights = self._weights(question, expanded)
-        quantity = bool(_INTENTS["quantity"].search(question))
+        quantity = bool(PATTERNS["quantity"].search(question))
         quoted_contacts = contacts(question)  # 'is 0113 3782888 the right number ...?'
-        views = bool(_INTENTS["asks_views"].search(question))  # families' comments may be quoted as such
+        views = bool(PATTERNS["asks_views"].search(question))  # families' comments may be quoted as such
         scored = []
         for i, passage in enumerate(passages):
             section_match = self._lexical(passage.section, weights)
@@ -152,7 +113,7 @@ class ExtractiveComposer:
             testimonial_section = bool(_TESTIMONIAL.search(passage.section.rsplit("›", 1)[-1].strip()))
             sims = unit_sims[i] if i < len(unit_sims) else {}
             for unit in split_units(passage.text, i):
-                if _INTENTS["link_line"].search(unit.text) or (unit.position in passage.comments and not views):
+                if PATTERNS["link_line"].search(unit.text) or (unit.position in passage.comments and not views):
                     continue  # a link points somewhere; a family's comment is not a fact about a service
                 sim = sims.get(unit.position, passage.dense)
                 lexical = 0.8 * self._lexical(unit.text, weights) + 0.2 * section_match
@@ -184,20 +145,20 @@ class ExtractiveComposer:
         scored = self.score_units(question, expanded, passages, unit_sims)
         if not scored:
             return Composition("", [], [])
-        units = {(u.passage, u.position): u for u in _all_units(passages)}
+        units = {(u.passage, u.position): u for u in all_units(passages)}
         best_score, best_sim, best = scored[0]
         chosen = [best]
-        seen = {_norm(best.text)}
+        seen = {norm(best.text)}
         for score, _, unit in scored[1:]:
             if len(chosen) >= c.max_lead:
                 break
-            if _norm(unit.text) in seen:
+            if norm(unit.text) in seen:
                 continue  # the same sentence on the other page
             follows = unit.passage == best.passage and 0 < unit.position - best.position <= 2
             good_enough = score >= c.follow_ratio * best_score or (follows and score >= c.next_ratio * best_score)
             if good_enough and (unit.passage == best.passage or (unit.passage <= 1 and not unit.bullet)):
                 chosen.append(unit)
-                seen.add(_norm(unit.text))
+                seen.add(norm(unit.text))
         for part in question_parts(question)[1:] if len(question_parts(question)) > 1 else []:
             weights = self._weights(part, part)
             best_part = max(
@@ -207,31 +168,24 @@ class ExtractiveComposer:
             )
             if best_part is not None and self._lexical(best_part[2].text, weights) >= 0.4:
                 chosen.append(best_part[2])
-        lead, bullets = _arrange(chosen, units, c.max_bullets)
+        lead, bullets = arrange(chosen, units, c.max_bullets)
         passages, bullets = self._continue_lists(lead, bullets, passages)
         # a sentence introducing the list goes last, right above its items
         lead.sort(key=lambda u: u.text.endswith(":") and bool(bullets))
 
         citations: list[Citation] = []
-        numbers: dict[str, int] = {}
-
-        def cite(passage: Passage) -> int:
-            if passage.id not in numbers:
-                numbers[passage.id] = len(citations) + 1
-                citations.append(Citation.of(numbers[passage.id], passage))
-            return numbers[passage.id]
 
         pieces: list[str] = []
         if lead:
-            pieces.append(" ".join(f"{u.text} [{cite(passages[u.passage])}]" for u in lead))
-        pieces += [f"{_item(u.text)} [{cite(passages[u.passage])}]" for u in bullets]
+            pieces.append(" ".join(f"{u.text} [{cite(citations, passages[u.passage])}]" for u in lead))
+        pieces += [f"{as_item(u.text)} [{cite(citations, passages[u.passage])}]" for u in bullets]
         if wants_contact or contact_intent(question):
             lead_team = passages[best.passage].team
             same_team = [u for u in lead + bullets if passages[u.passage].team == lead_team]
             if not any(EMAIL.search(u.text) or PHONE.search(u.text) for u in same_team):
                 found = self.team_contacts(passages[best.passage], passages)
                 if found:
-                    line = " ".join(f"{text} [{cite(p)}]" for text, p in found)
+                    line = " ".join(f"{text} [{cite(citations, p)}]" for text, p in found)
                     team = found[0][1].team
                     lead_in = MESSAGES["contact_team"].format(team=team) if team else MESSAGES["contact_lead"]
                     pieces.append(f"{lead_in} {line}")
@@ -239,7 +193,7 @@ class ExtractiveComposer:
                     pieces.append(MESSAGES["no_contact"])
         used = [(passages[u.passage].id, u.position) for u in lead + bullets]
         no_contact = MESSAGES["no_contact"] in pieces
-        return Composition(_join(pieces), pieces, citations, {}, best_score, best_sim, used, no_contact)
+        return Composition(join_pieces(pieces), pieces, citations, {}, best_score, best_sim, used, no_contact)
 
     def _continue_lists(
         self, lead: list[Unit], bullets: list[Unit], passages: list[Passage]
@@ -328,72 +282,3 @@ class ExtractiveComposer:
             text_so_far += piece
             out.append(piece)
         return out, expansions
-
-
-def _norm(text: str) -> str:
-    return " ".join(re.sub(r"[^\w]+", " ", text.lower()).split())
-
-
-def _all_units(passages: list[Passage]) -> list[Unit]:
-    return [u for i, p in enumerate(passages) for u in split_units(p.text, i)]
-
-
-def _arrange(chosen: list[Unit], units: dict[tuple[int, int], Unit], max_bullets: int) -> tuple[list[Unit], list[Unit]]:
-    """Lead sentences in source order, then list items: a list comes with the sentence introducing it."""
-    lead: list[Unit] = []
-    bullets: list[Unit] = []
-    for unit in chosen:
-        head = unit.position if unit.text.endswith(":") else unit.lead_in
-        if (
-            head is not None
-            and unit.text.endswith(":")
-            and not any(u.lead_in == head for key, u in units.items() if key[0] == unit.passage)
-        ):
-            # '... states that:' introduces a quotation, not a list: bring what follows
-            nxt = units.get((unit.passage, unit.position + 1))
-            lead += [u for u in (unit, nxt) if u is not None and u not in lead]
-            continue
-        if head is not None:
-            intro = units[(unit.passage, head)]
-            items = [u for key, u in sorted(units.items()) if key[0] == unit.passage and u.lead_in == head]
-            if intro not in lead:
-                lead.append(intro)
-            if unit.bullet and unit in items:
-                items.remove(unit)
-                items.insert(0, unit)
-            bullets += [u for u in items if u not in bullets]
-        elif unit.bullet:
-            # a list with no sentence before it (a table row): its items come together
-            siblings = [
-                u for key, u in sorted(units.items()) if key[0] == unit.passage and u.bullet and u.lead_in is None
-            ]
-            bullets += [u for u in siblings if u not in bullets]
-        elif unit not in lead:
-            lead.append(unit)
-    lead.sort(key=lambda u: (u.passage, u.position))
-    return lead, _source_order(bullets[:max_bullets])
-
-
-def _source_order(units: list[Unit]) -> list[Unit]:
-    return sorted(units, key=lambda u: (u.passage, u.position))
-
-
-def _item(text: str) -> str:
-    """A list item as Markdown: numbered items keep their number."""
-    return text if re.match(r"\d{1,2}\.\s", text) else f"- {text}"
-
-
-def _is_item(piece: str) -> bool:
-    return piece.startswith("- ") or bool(re.match(r"\d{1,2}\.\s", piece))
-
-
-def _join(pieces: list[str]) -> str:
-    out = ""
-    for piece in pieces:
-        if not out:
-            out = piece
-        elif _is_item(piece) and _is_item(out.split("\n")[-1]):
-            out += "\n" + piece
-        else:
-            out += "\n\n" + piece
-    return out

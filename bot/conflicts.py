@@ -110,7 +110,7 @@ def _service_names(text: str) -> set[str]:
 
 
 def _team(team: str) -> str:
-    from bot.compose import team_key
+    from bot.wording import team_key
 
     return team_key(team)
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bot.answer import Passage
+from bot.answer import Citation, Passage
+from bot.compose import Composition
 from bot.guard import Screening
 from bot.routing.router import Route
 from bot.understand.stage import Understanding
@@ -48,6 +49,14 @@ class Asked:
     opening: list[str] = field(default_factory=list)  # fixed lines before the answer
     closing: list[str] = field(default_factory=list)  # fixed lines after it
     notes: list[str] = field(default_factory=list)
+    evidence: Evidence | None = None  # set by the retrieve stage
+    composition: Composition | None = None  # set by the decide stage when the documents answer
+    # the answer as it is built: the composition's, or the LLM writer's when it passed verification
+    pieces: list[str] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    used: list[tuple[str, int]] = field(default_factory=list)
+    path: str = "extractive"
+    generation: dict | None = None
 
 
 @dataclass

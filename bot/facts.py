@@ -14,10 +14,10 @@ from collections.abc import Iterable
 
 from bot.answer import Passage
 from bot.citing import team_names
-from bot.compose import team_key
 from bot.guard import NOT_DOMAIN_WORDS
 from bot.privacy import published_contacts
 from bot.text import terms
+from bot.wording import team_key
 
 _GENERIC_ACRONYMS = {"SEND", "SEN", "LEEDS", "EHCP", "EHC", "NHS", "UK", "LA", "CYP", "DOB", "ADHD", "ASD", "SEMH"}
 _GENERIC_PLACE_WORDS = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.compose import team_key
+from bot.wording import team_key
 
 Turn = dict[str, str]  # {"role": "user" | "assistant", "content": ...}
 

@@ -10,9 +10,9 @@ from collections.abc import Callable
 
 from bot.answer import Answer, Citation, Passage
 from bot.citing import cite, draft_notes
-from bot.compose import MESSAGES, _join
 from bot.routing.replies import SUGGESTIONS, fixed_answer
 from bot.routing.router import Route
+from bot.wording import MESSAGES, join_pieces
 
 SpellOut = Callable[[list[str]], tuple[list[str], dict[str, str]]]
 
@@ -42,7 +42,7 @@ class Responder:
     def safety_first(answer: Answer) -> Answer:
         """A message that may be a crisis, though less surely: the safety message first, then the answer."""
         answer.sentences = [MESSAGES["crisis"], MESSAGES["crisis_also"], *answer.sentences]
-        answer.answer = _join(answer.sentences)
+        answer.answer = join_pieces(answer.sentences)
         answer.kind, answer.refused = "crisis", False
         answer.notes = ["crisis", *answer.notes]
         return answer
@@ -102,5 +102,5 @@ class Responder:
         pieces += draft_notes(citations) + closing
         pieces, expansions = self.spell_out(pieces)
         return Answer(
-            question, _join(pieces), citations=citations, expansions=expansions, sentences=pieces, notes=notes
+            question, join_pieces(pieces), citations=citations, expansions=expansions, sentences=pieces, notes=notes
         )

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bot.compose import MESSAGES
 from bot.routing.replies import SUGGESTIONS
 from bot.text import EMAIL, PHONE, contacts, numbers
+from bot.wording import MESSAGES
 from eval.evidence import EvidenceLocator, Span, overlaps
 from eval.qa import CONVERSATIONAL, QAItem
 
@@ -61,6 +61,7 @@ class Scored:
     latency_ms: float = 0.0
     rank: int | None = None  # first retrieved passage holding evidence
     words: int | None = None  # answer length: key facts are easier to hit with more words
+    contacts_given: float | None = None  # share of the expected answer's emails and phone numbers it gave
     expected_route: str = "answer"  # what the message should be routed to (eval/qa.py ROUTES)
     route: str = "answer"  # what it was routed to
 
@@ -108,6 +109,9 @@ def score_answer(
         s.key_facts = len(found) / len(item.key_facts)
         s.key_facts_all = float(len(found) == len(item.key_facts))
         s.missing = [fact for fact in item.key_facts if fact not in found]
+        wanted = [f for f in item.key_facts if EMAIL.search(f) or PHONE.search(f)]
+        if wanted:  # the documents have the service's contact lines: did the answer give them?
+            s.contacts_given = sum(normalise(f) in said for f in wanted) / len(wanted)
     s.token_f1 = token_f1(body, item.answer)
     s.rouge_l = rouge_l(body, item.answer)
     if spans and not refused:
@@ -202,6 +206,7 @@ ANSWER_METRICS = (
     "citation_precision",
     "citation_recall",
     "words",
+    "contacts_given",
 )
 
 
@@ -218,6 +223,8 @@ def route_metrics(rows: Sequence[Scored]) -> dict[str, dict]:
 
 def summarise(rows: Sequence[Scored]) -> dict[str, dict]:
     summary = {m: bootstrap([getattr(r, m) for r in rows]) for m in ANSWER_METRICS}
+    lengths = [r.words for r in rows if r.words is not None and not r.refused]
+    summary["words_median"] = {"value": float(np.median(lengths)) if lengths else None, "n": len(lengths)}
     summary.update(refusal_metrics(rows))
     summary.update(route_metrics(rows))
     return summary

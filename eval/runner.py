@@ -118,7 +118,7 @@ def _is_phone(digits: str) -> bool:
 
 def route_of(answer) -> str:  # noqa: ANN001 - bot.answer.Answer
     """The route an answer took: its own ``route`` when the bot sets one, else read from its kind and notes."""
-    from bot.compose import MESSAGES
+    from bot.wording import MESSAGES
 
     if getattr(answer, "route", ""):
         return answer.route

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.compose import MESSAGES
+from bot.wording import MESSAGES
 
 TITLE = "Local Offer Assistant"
 

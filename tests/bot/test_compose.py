@@ -11,7 +11,8 @@ import re
 import pytest
 
 from bot.answer import Passage
-from bot.compose import MESSAGES, ExtractiveComposer, asks_for_contact, contact_intent, team_key
+from bot.compose import ExtractiveComposer
+from bot.wording import MESSAGES, asks_for_contact, contact_intent, team_key
 
 LIS = "learning-inclusion-service.txt"
 LAS = "learning-access-service.txt"

@@ -10,7 +10,7 @@ import re
 import pytest
 
 from bot.answer import Answer
-from bot.compose import MESSAGES
+from bot.wording import MESSAGES
 
 pytestmark = pytest.mark.quality
 

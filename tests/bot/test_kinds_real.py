@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from bot.compose import _INTENTS
+from bot.wording import PATTERNS
 from eval.qa import TEST_FILE, load_qa
 from ingest.clean import to_blocks
 from ingest.kinds import comment_paragraphs
@@ -32,11 +32,11 @@ def test_no_comment_or_link_line_is_stated_as_fact_over_the_test_split(real_bot)
     stated, links = [], []
     for item in load_qa(TEST_FILE)[0]:
         answer = real_bot.ask(item.question, list(item.history))
-        asks_views = bool(_INTENTS["asks_views"].search(item.question))
+        asks_views = bool(PATTERNS["asks_views"].search(item.question))
         for piece in answer.sentences:
             text = " ".join(_MARKER.sub("", piece).removeprefix("- ").split())
             if not asks_views and any(c in text or text in c for c in comments if len(text) > 25):
                 stated.append(f"{item.id}: {text[:80]}")
-            if _INTENTS["link_line"].search(text):
+            if PATTERNS["link_line"].search(text):
                 links.append(f"{item.id}: {text[:80]}")
     assert stated == [] and links == []

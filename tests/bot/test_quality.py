@@ -7,7 +7,7 @@ import re
 import pytest
 
 from bot.answer import Answer
-from bot.compose import MESSAGES
+from bot.wording import MESSAGES
 from eval.metrics import Cited, invented_facts, strip_additions, without_fixed_messages
 from eval.qa import load_qa
 

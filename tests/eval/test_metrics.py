@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.compose import MESSAGES
+from bot.wording import MESSAGES
 from eval.evidence import EvidenceLocator, Span, overlaps
 from eval.metrics import (
     Cited,

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from bot.assistant import Bot
-from bot.compose import MESSAGES
+from bot.wording import MESSAGES
 from ingest.pipeline import ingest
 from loa.settings import Settings
 from loa.store import IndexStore, IndexUnavailable

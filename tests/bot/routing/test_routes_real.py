@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.compose import MESSAGES
 from bot.routing.replies import SUGGESTIONS
+from bot.wording import MESSAGES
 from tests.bot.test_guard import ORDINARY
 
 pytestmark = pytest.mark.quality

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bot.citing import published_first
 from bot.compose import ExtractiveComposer
-from bot.context import Evidence, Turn
+from bot.context import Asked, Evidence, Turn
 from bot.facts import CorpusFacts
 from bot.followup import read_in_context
 from bot.query import QueryExpander
@@ -20,7 +20,7 @@ from bot.understand.stage import Understand, Understanding
 OWN_WEIGHT = 0.65  # a follow-up's sentences: this much its own words, the rest the question before
 
 
-class Gather:
+class Retrieve:
     def __init__(
         self,
         retriever: HybridRetriever,
@@ -36,6 +36,9 @@ class Gather:
         self.facts = facts
         self.understand = understand  # None: no service directory (unit tests of the answer stages)
         self.top_k = top_k
+
+    def __call__(self, asked: Asked) -> None:
+        asked.evidence = self.run(asked.checked.question, asked.history)
 
     def run(self, question: str, history: list[Turn]) -> Evidence:
         context = read_in_context(question, history, self.facts.team_keys)

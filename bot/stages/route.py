@@ -1,0 +1,46 @@
+"""The route stage: every message gets one label before anything else runs (bot/routing/router.py).
+
+Beside the classifier, the injection and abuse rules of guard.toml decide too, since they also
+strip what they matched; an insult inside a complaint about an answer stays a complaint. After
+the answer, a message that may be a crisis, though less surely, gets the safety message first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from bot.answer import Answer
+from bot.context import Turn
+from bot.guard import Screening
+from bot.respond import Responder
+from bot.routing.router import Route, Router, RouteSettings
+
+
+class RouteStage:
+    def __init__(self, router: Router | None, embed: Callable[[str], np.ndarray], respond: Responder) -> None:
+        self.router = router  # None: every message is treated as a question (unit tests of the answer stages)
+        self.embed = embed
+        self.respond = respond
+
+    @property
+    def settings(self) -> RouteSettings:
+        return self.router.settings if self.router is not None else RouteSettings()
+
+    def route(self, checked: Screening, history: list[Turn]) -> Route:
+        if checked.injection:
+            return Route("injection", 1.0, "instructions", by="rule")
+        if self.router is None or not checked.question.strip(" ?.!"):
+            return Route("injection", 1.0, "abuse", by="rule") if checked.abuse else Route("answer", 1.0, by="none")
+        routed = self.router.route(checked.question, history, self.embed(checked.question))
+        if checked.abuse and routed.label not in ("chitchat", "crisis"):
+            return Route("injection", 1.0, "abuse", by="rule", scores=routed.scores)
+        return routed
+
+    def finish(self, question: str, route: Route, answer: Answer) -> Answer:
+        """Less sure it is a crisis: the safety message first, then the answer if there is one."""
+        if route.label == "crisis" and answer.kind != "crisis":
+            answer = self.respond.crisis(question) if answer.refused else self.respond.safety_first(answer)
+        answer.route, answer.route_confidence = route.label, route.confidence
+        return answer
