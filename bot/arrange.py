@@ -54,3 +54,21 @@ def arrange(chosen: list[Unit], units: dict[tuple[int, int], Unit], max_bullets:
 
 def source_order(units: list[Unit]) -> list[Unit]:
     return sorted(units, key=lambda u: (u.passage, u.position))
+
+
+def within_words(lead: list[Unit], bullets: list[Unit], keep: Unit, max_words: int) -> tuple[list[Unit], list[Unit]]:
+    """At most ``max_words``: list items go from the end first (two stay under their lead-in), then
+    lead sentences other than ``keep``, the best one, from the end."""
+
+    def words() -> int:
+        return sum(len(u.text.split()) for u in lead + bullets)
+
+    lead, bullets = list(lead), list(bullets)
+    while words() > max_words and len(bullets) > 2:
+        bullets.pop()
+    while words() > max_words and len(lead) > 1:
+        drop = next((u for u in reversed(lead) if u is not keep and not u.text.endswith(":")), None)
+        if drop is None:
+            break
+        lead.remove(drop)
+    return lead, bullets

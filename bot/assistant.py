@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 
 from bot.answer import Answer, Passage
+from bot.answerability import AnswerabilityModel
 from bot.citing import find_signpost, published_first
 from bot.compose import ExtractiveComposer
 from bot.conflicts import ConflictFinder
@@ -55,6 +56,7 @@ class Bot:
         writer: LLMWriter | None = None,
         router: Router | None = None,
         understand: Understand | None = None,
+        answerability: AnswerabilityModel | None = None,
     ) -> None:
         self.top_k = top_k
         self.understand = understand  # None: no service directory (unit tests of the answer stages)
@@ -75,14 +77,14 @@ class Bot:
         self.vocabulary = self.facts.vocabulary  # the LLM verifier's word list
         self.router_stage = RouteStage(router, retriever.embed_query, self.respond)
         self.retrieve = Retrieve(retriever, expander, composer, self.facts, understand, top_k)
-        self.write_stage = Write(composer, writer)
+        self.writer = writer  # None: extractive answers only; read per question, so a copy may have its own
         self.pipeline = Pipeline(
             [
                 Frame(self.respond, self.facts, expander, self.router_stage.settings.crisis_only_threshold),
                 Direct(composer, retriever.passages, self.facts, self.respond),
                 self.retrieve,
-                Decide(composer, self.gate, self.facts, self.respond, retriever),
-                self.write_stage,
+                Decide(composer, self.gate, self.facts, self.respond, retriever, answerability),
+                Write(composer),
                 Annotate(self.conflicts, self.respond),
             ]
         )
@@ -107,6 +109,7 @@ class Bot:
             max_chars=settings.max_input_chars,
             router=router_for(retriever, settings),
             understand=understand_for(retriever, store, active, settings),
+            answerability=AnswerabilityModel.load(),
         )
         bot.writer = writer_from_settings(settings, bot)
         bot._source = (settings, store, active.name)
@@ -206,7 +209,7 @@ class Bot:
     def _answer(self, question: str, history: list[Turn], on_piece: Callable[[str], None] | None = None) -> Answer:
         checked = screen(question, self.max_chars, self._published_contacts)
         route = self.router_stage.route(checked, history)
-        answer = self.pipeline.run(Asked(question, history, checked, route, on_piece))
+        answer = self.pipeline.run(Asked(question, history, checked, route, on_piece, writer=self.writer))
         return self.router_stage.finish(question, route, answer)
 
     @property
@@ -216,11 +219,3 @@ class Bot:
     @property
     def router(self) -> Router | None:
         return self.router_stage.router
-
-    @property
-    def writer(self) -> LLMWriter | None:
-        return self.write_stage.writer
-
-    @writer.setter
-    def writer(self, writer: LLMWriter | None) -> None:
-        self.write_stage.writer = writer

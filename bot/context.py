@@ -15,6 +15,7 @@ import numpy as np
 from bot.answer import Citation, Passage
 from bot.compose import Composition
 from bot.guard import Screening
+from bot.llm.writer import LLMWriter
 from bot.routing.router import Route
 from bot.understand.stage import Understanding
 
@@ -46,8 +47,10 @@ class Asked:
     checked: Screening  # the question screened: what is left to answer, and what was found in it
     route: Route
     on_piece: Callable[[str], None] | None = None
+    writer: LLMWriter | None = None  # the optional LLM writer of the bot answering
     opening: list[str] = field(default_factory=list)  # fixed lines before the answer
     closing: list[str] = field(default_factory=list)  # fixed lines after it
+    gaps: list[str] = field(default_factory=list)  # what the documents don't say, right after the answer
     notes: list[str] = field(default_factory=list)
     evidence: Evidence | None = None  # set by the retrieve stage
     composition: Composition | None = None  # set by the decide stage when the documents answer

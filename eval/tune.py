@@ -4,6 +4,7 @@
   python -m eval.tune answers       key facts and citations for composer settings
   python -m eval.tune chunks        re-ingests at several chunk sizes into temporary indexes
   python -m eval.tune gate          false answers and false refusals for refusal-gate thresholds
+  python -m eval.tune answerability fits the answerability model (bot/data/answerability.json)
   python -m eval.tune verify        support thresholds for generated sentences (bot/llm/verify.py)
   python -m eval.tune route         route-stage thresholds and the rules kept beside its classifier
 
@@ -74,7 +75,7 @@ def retrieval_table(bot, items, locator, variants: dict[str, object]) -> list[st
 def main(argv: list[str] | None = None) -> int:
     configure_offline()
     parser = argparse.ArgumentParser(prog="python -m eval.tune", description=__doc__)
-    parser.add_argument("what", choices=["retrieval", "answers", "chunks", "gate", "verify", "route"])
+    parser.add_argument("what", choices=["retrieval", "answers", "chunks", "gate", "verify", "route", "answerability"])
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     from bot.retrieve import RetrievalSettings
@@ -99,6 +100,10 @@ def main(argv: list[str] | None = None) -> int:
         print(gate_table(settings))
     elif args.what == "verify":
         print(verify_table(settings))
+    elif args.what == "answerability":
+        from eval.tune_answerable import answerability_table
+
+        print(answerability_table(settings))
     elif args.what == "route":
         from eval.tune_route import route_table
 

@@ -26,8 +26,8 @@ class Annotate:
         if disagreements:
             asked.notes.append("conflict" if any(not d.is_version for d in disagreements) else "versions")
             pieces += render_disagreements(disagreements, citations)
-        pieces += draft_notes(citations)
-        if asked.checked.decision and self.respond.signpost:
+        pieces += asked.gaps + draft_notes(citations)
+        if (asked.checked.decision or "half-answered" in asked.notes) and self.respond.signpost:
             pieces.append(self.respond.signpost_piece(citations))
         pieces, expansions = self.respond.spell_out(asked.opening + pieces + asked.closing)
         return Answer(

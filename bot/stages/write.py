@@ -10,17 +10,17 @@ from __future__ import annotations
 from bot.answer import Answer
 from bot.compose import ExtractiveComposer
 from bot.context import Asked
-from bot.llm.writer import LLMWriter, missing_details
+from bot.llm.writer import missing_details
 from bot.wording import MESSAGES
 
 
 class Write:
-    def __init__(self, composer: ExtractiveComposer, writer: LLMWriter | None = None) -> None:
+    def __init__(self, composer: ExtractiveComposer) -> None:
         self.composer = composer
-        self.writer = writer  # None: extractive answers only
 
     def __call__(self, asked: Asked) -> Answer | None:
-        if self.writer is None or asked.composition is None or asked.evidence is None:
+        """Uses ``asked.writer``, the bot's writer for this question (None: extractive answers only)."""
+        if asked.writer is None or asked.composition is None or asked.evidence is None:
             return None
         evidence, composition = asked.evidence, asked.composition
         shown: list[str] = []
@@ -36,7 +36,7 @@ class Write:
 
         question = asked.question
         prompt = question if evidence.context == evidence.question else f"{evidence.context} ({question})"
-        written = self.writer.write(prompt, evidence.passages, on_piece=show)
+        written = asked.writer.write(prompt, evidence.passages, on_piece=show)
         asked.generation = written.report()
         if written.fallback:
             asked.notes.append("llm-fallback")

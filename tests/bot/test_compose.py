@@ -415,3 +415,16 @@ def test_question_in_the_text_is_not_the_best_sentence(composer: ExtractiveCompo
     question = "can someone help my nursery with children with special educational needs?"
     out = composer.compose(question, question, [senit], [{0: 0.75, 1: 0.7}])
     assert out.lead_similarity == pytest.approx(0.7)  # the best sentence is the statement, not the question
+
+
+def test_within_words_keeps_the_best_sentence_and_two_list_items() -> None:
+    from bot.arrange import within_words
+    from bot.text import Unit
+
+    best = Unit("The best sentence answers the question well.", False, 0, 1)
+    lead = [Unit("An opening sentence of ten words that adds little here.", False, 0, 0), best]
+    intro = Unit("It offers:", False, 0, 2)
+    items = [Unit(f"item number {i} with some words", True, 0, 3 + i, lead_in=2) for i in range(6)]
+    kept_lead, kept_items = within_words([*lead, intro], items, best, max_words=20)
+    assert best in kept_lead and intro in kept_lead and len(kept_items) == 2
+    assert within_words(lead, [], best, max_words=1000) == (lead, [])

@@ -67,7 +67,7 @@ def test_rebuild_embeds_everything_again(settings, fake_embed) -> None:
     store = IndexStore.open(settings)
     names = sorted(c.name for c in store.client.list_collections() if c.name.startswith("loa_chunks_"))
     active = store.active()
-    kept = {active.name, active.name + "_units", active.info["previous"], active.info["previous"] + "_units"}
+    kept = {b + suffix for b in (active.name, active.info["previous"]) for suffix in ("", "_units", "_services")}
     assert set(names) == kept, "the serving build and the one before it, nothing else"
 
 
@@ -171,5 +171,5 @@ def test_killed_ingest_leaves_the_previous_index_serving(settings, fake_embed) -
     store = IndexStore.open(settings)
     names = sorted(c.name for c in store.client.list_collections() if c.name.startswith("loa_chunks_"))
     active = store.active()
-    kept = {active.name, active.name + "_units", active.info["previous"], active.info["previous"] + "_units"}
+    kept = {b + suffix for b in (active.name, active.info["previous"]) for suffix in ("", "_units", "_services")}
     assert set(names) == kept, "the serving build and the one before it, nothing else"

@@ -118,7 +118,7 @@ def test_annotate_notes_a_draft_source_and_builds_the_answer() -> None:
 
 def test_write_without_a_model_leaves_the_extractive_answer() -> None:
     a = asked("what is portage?")
-    assert Write(None, None)(a) is None and a.path == "extractive"  # type: ignore[arg-type]
+    assert Write(None)(a) is None and a.path == "extractive"  # type: ignore[arg-type]
 
 
 def test_a_less_sure_crisis_gets_the_safety_message_before_the_answer() -> None:
@@ -127,3 +127,12 @@ def test_a_less_sure_crisis_gets_the_safety_message_before_the_answer() -> None:
     assert answer.kind == "crisis" and answer.sentences[0] == MESSAGES["crisis"] and answer.route == "crisis"
     refused = stage.finish("q", Route("crisis", 0.4), Answer("q", "no", refused=True))
     assert refused.kind == "crisis" and not refused.refused
+
+
+def test_annotate_says_what_the_documents_leave_out_then_signposts() -> None:
+    a = asked("how do I get the deaf team's help?")
+    a.pieces, a.gaps, a.notes = ["They support deaf children. [1]"], ["The documents don't say how."], ["half-answered"]
+    signposted = Responder((["Call SENDIASS."], PORTAGE), lambda pieces: (pieces, {}))
+    answer = Annotate(NoConflicts(), signposted)(a)  # type: ignore[arg-type]
+    assert answer.sentences[1] == "The documents don't say how."
+    assert answer.sentences[2].endswith("Call SENDIASS. [1]")

@@ -32,3 +32,10 @@ def test_a_follow_up_keeps_the_team(real_bot) -> None:  # noqa: ANN001
     ]
     answer = real_bot.ask("can parents contact them directly?", history)
     assert "virtualschool@leeds.gov.uk" in answer.answer.lower()
+
+
+def test_a_how_question_about_a_service_ends_with_its_contact_lines(real_bot) -> None:  # noqa: ANN001
+    answer = real_bot.ask("how do I contact the virtual school?")
+    assert "Email: virtualschool@leeds.gov.uk" in answer.answer
+    cited = {c.section for c in answer.citations}
+    assert any("Virtual School" in section for section in cited)
