@@ -25,11 +25,13 @@ from loa.settings import Settings, SettingsError, configure_offline
 configure_offline()  # before Gradio is imported: no telemetry, no model hub
 
 import gradio as gr  # noqa: E402
+from starlette.middleware import Middleware  # noqa: E402
 
 from feedback.store import FeedbackStore  # noqa: E402
 from ui import SCRIPT, STYLE, texts  # noqa: E402
 from ui.api import make_ask  # noqa: E402
 from ui.chat import ChatHandlers  # noqa: E402
+from ui.http import ApiDefaults, BodyLimit  # noqa: E402
 from ui.wording import WordingSearch, build_tab  # noqa: E402
 
 BOT_CONCURRENCY = 2  # answers computed at once; the rest wait in the queue
@@ -156,6 +158,12 @@ def launch(demo: gr.Blocks, settings: Settings, *, block: bool = True) -> str:
         pwa=False,
         theme=theme(),
         css_paths=[STYLE],
+        app_kwargs={
+            "middleware": [
+                Middleware(BodyLimit, max_bytes=settings.max_request_bytes),
+                Middleware(ApiDefaults, defaults={"ask": [None, "[]"]}),
+            ]
+        },
         head=SCRIPT.read_text(encoding="utf-8"),
         # Gradio 6.31's screen-reader status says "common.complete": its English text is missing
         i18n=gr.I18n(en={"common.complete": "Done.", "common.error": "Something went wrong."}),

@@ -18,8 +18,21 @@ _STREETS = "|".join(_DATA["street_words"])
 
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("email", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
+    # written to dodge spam filters: "name [at] example.com", "name (at) example (dot) com", "name at example dot com"
+    (
+        "email",
+        re.compile(
+            r"\b[\w.+-]+\s*(?:[\[({]\s*at\s*[\])}]|\s+at\s+(?=[\w-]+\s*(?:[\[({]\s*dot\s*[\])}]|\s+dot\s+)))\s*[\w-]+"
+            r"(?:\s*(?:\.|[\[({]\s*dot\s*[\])}]|\s+dot\s+)\s*[a-z]{2,})+\b",
+            re.I,
+        ),
+    ),
+    # UK numbers however they are spaced: "(0113) 222 3333", "07700  900123", "+44 (0)113 222-3333"
+    (
+        "phone number",
+        re.compile(r"(?<![\d(])(?:\+44[\s-]{0,2}(?:\(0\)[\s-]{0,2})?|\(0|0)\d(?:(?:[\s.-]{1,2}|\)\s{0,2})?\d){8,9}(?!\d)"),
+    ),
     ("NHS number", re.compile(r"\b(?:nhs\s*(?:number|no\.?)?\s*:?\s*)?\d{3}[ -]?\d{3}[ -]?\d{4}\b", re.I)),
-    ("phone number", re.compile(r"(?<!\d)(?:\+44\s?(?:\(0\)\s?)?|0)\d(?:[\s-]?\d){8,9}(?!\d)")),
     ("postcode", re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.I)),
     (
         "date of birth",

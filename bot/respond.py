@@ -38,10 +38,11 @@ class Responder:
             question, "\n\n".join(pieces), citations=citations, kind="crisis", sentences=pieces, notes=["crisis"]
         )
 
-    @staticmethod
-    def safety_first(answer: Answer) -> Answer:
-        """A message that may be a crisis, though less surely: the safety message first, then the answer."""
-        answer.sentences = [MESSAGES["crisis"], MESSAGES["crisis_also"], *answer.sentences]
+    def safety_first(self, answer: Answer) -> Answer:
+        """A message that may be a crisis, though less surely: the safety message first, then the answer,
+        then the Leeds advice line (as the safety message on its own has it)."""
+        signpost = [self.signpost_piece(answer.citations)] if self.signpost else []
+        answer.sentences = [MESSAGES["crisis"], MESSAGES["crisis_also"], *answer.sentences, *signpost]
         answer.answer = join_pieces(answer.sentences)
         answer.kind, answer.refused = "crisis", False
         answer.notes = ["crisis", *answer.notes]

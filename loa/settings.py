@@ -89,6 +89,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 7860
     max_input_chars: int = 2000
+    max_request_bytes: int = 1_000_000  # a larger HTTP request body is refused before it is read
     staff_password: str = field(default="", repr=False)
     feedback_db: Path = PROJECT_ROOT / ".data" / "feedback.sqlite3"
     # models trained from the exemplar files (the route classifier), keyed by their hash
@@ -119,6 +120,7 @@ class Settings:
             host=env.get("LOA_HOST", base.host).strip() or base.host,
             port=_int(env, "LOA_PORT", base.port, low=1, high=65535),
             max_input_chars=_int(env, "LOA_MAX_INPUT_CHARS", base.max_input_chars, low=10),
+            max_request_bytes=_int(env, "LOA_MAX_REQUEST_BYTES", base.max_request_bytes, low=10_000),
             staff_password=env.get("LOA_STAFF_PASSWORD", ""),
             feedback_db=path("LOA_FEEDBACK_DB", base.feedback_db),
             cache_dir=path("LOA_CACHE_DIR", base.cache_dir),

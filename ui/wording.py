@@ -11,18 +11,18 @@ server for every search and export, not only by hiding the controls.
 
 from __future__ import annotations
 
+import base64
 import hmac
+import io
 import logging
 import re
-import tempfile
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
-from feedback.store import FeedbackError, FeedbackStore
+from feedback.store import FeedbackStore
 from ui import render, texts
 
 MAX_RESULTS = 6
@@ -112,23 +112,34 @@ class WordingSearch:
         items = "".join(result_html(i + 1, h, query) for i, h in enumerate(hits))
         return f'{_msg(summary)}<ol class="loa-hits">{items}</ol>'
 
-    def export(self, unlocked: bool) -> tuple:
-        """Returns (file, message)."""
-        if not unlocked:
-            return gr.update(visible=False, value=None), _msg(texts.WORDING_LOCKED)
+    @property
+    def exports(self) -> bool:
+        """Feedback holds families' own words: only staff signed in with a password may take it away."""
+        return bool(self.password) and self.store is not None
+
+    def export(self, unlocked: bool) -> str:
+        """The feedback as a CSV download link, sent to this signed-in session only.
+
+        The file is never written to disk or to Gradio's file cache (whose links work without a
+        session): the link carries the data itself, so nothing is left to delete.
+        """
+        if not self.exports or not unlocked:
+            return _msg(texts.WORDING_LOCKED)
         try:
-            if self.store is None:
-                raise FeedbackError("no feedback store")
-            if not self.store.path.exists():
-                return gr.update(visible=False, value=None), _msg(texts.EXPORT_NONE)
-            out = Path(tempfile.mkdtemp(prefix="loa-feedback-")) / "feedback.csv"
-            with out.open("w", encoding="utf-8", newline="") as handle:
-                count = self.store.export_csv(handle)
+            if not self.store.path.exists():  # type: ignore[union-attr]
+                return _msg(texts.EXPORT_NONE)
+            out = io.StringIO()
+            count = self.store.export_csv(out)  # type: ignore[union-attr]
         except Exception as err:  # FeedbackError and OSError above all
             log.warning("feedback export failed: %s", err)
-            return gr.update(visible=False, value=None), _msg(texts.EXPORT_FAILED)
+            return _msg(texts.EXPORT_FAILED)
         s = "" if count == 1 else "s"
-        return gr.update(visible=True, value=str(out)), _msg(texts.EXPORT_DONE.format(count=count, s=s))
+        data = base64.b64encode(out.getvalue().encode("utf-8")).decode("ascii")
+        link = (
+            f'<p><a class="loa-download" download="feedback.csv" href="data:text/csv;charset=utf-8;base64,{data}">'
+            f"{render.esc(texts.EXPORT_LINK.format(count=count, s=s))}</a></p>"
+        )
+        return _msg(texts.EXPORT_DONE.format(count=count, s=s)) + link
 
 
 def _msg(text: str) -> str:
@@ -192,13 +203,14 @@ def build_tab(search: WordingSearch) -> None:
             )
         find_btn = gr.Button("Search the documents", variant="primary")
         results = gr.HTML("", elem_id="loa-results", js_on_load=None)
-        with gr.Accordion("Feedback from users", open=False):
-            export_btn = gr.Button("Make a CSV file of all feedback")
-            export_msg = gr.HTML("", js_on_load=None)
-            export_file = gr.File(label="Feedback CSV", visible=False, interactive=False)
+        if search.exports:  # without a staff password the app offers no export (python -m feedback export does)
+            with gr.Accordion("Feedback from users", open=False):
+                export_btn = gr.Button("Make a CSV file of all feedback")
+                export_msg = gr.HTML("", js_on_load=None)
     private = {"api_visibility": "private"}
     for trigger in (unlock_btn.click, password.submit):
         trigger(search.unlock, password, [unlocked, gate, panel, gate_msg, password], **private)
     for trigger in (find_btn.click, query.submit):
         trigger(search.search, [query, doc, status, unlocked], results, concurrency_id="bot", **private)
-    export_btn.click(search.export, unlocked, [export_file, export_msg], **private)
+    if search.exports:
+        export_btn.click(search.export, unlocked, export_msg, **private)

@@ -133,3 +133,71 @@ def test_find_personal_reports_kind_and_value() -> None:
 )
 def test_missed_personal_details(message: str, detail: str) -> None:
     assert detail not in redact(message)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["call me on (0113) 222 3333 please", "my mobile is 07700  900123", "write to name [at] example.com"],
+)
+def test_the_audits_spellings_are_redacted(text: str) -> None:
+    assert "[" in redact(text) and not any(ch.isdigit() for ch in redact(text).replace("[", "")[-6:])
+    assert find_personal(text)
+
+
+def _uk_phone_spellings():  # noqa: ANN202
+    from hypothesis import strategies as st
+
+    def spell(area: str, rest: str, style: int, gap: str) -> str:
+        local = f"{rest[:3]}{gap}{rest[3:]}"
+        return [
+            f"{area}{gap}{local}",
+            f"({area}){gap}{local}",
+            f"+44{gap}{area[1:]}{gap}{local}",
+            f"+44 (0){area[1:]}{gap}{local}",
+            f"{area}-{rest[:3]}-{rest[3:]}",
+            f"{area}{rest}",
+            f"{area}.{rest[:3]}.{rest[3:]}",
+        ][style]
+
+    areas = st.sampled_from(["0113", "0114", "0161", "0207", "07700", "07911", "01904"])
+    return st.builds(
+        lambda area, digits, style, gap: spell(area, digits[: 11 - len(area)], style, gap),
+        areas,
+        st.text("0123456789", min_size=7, max_size=7),
+        st.integers(0, 6),
+        st.sampled_from([" ", "  ", ""]),
+    )
+
+
+def _obfuscated_emails():  # noqa: ANN202
+    from hypothesis import strategies as st
+
+    word = st.from_regex(r"[a-z]{2,8}", fullmatch=True)
+    at = st.sampled_from([" [at] ", "[at]", " (at) ", " at "])
+    dot = st.sampled_from([".", " [dot] ", " (dot) ", " dot "])
+    tld = st.sampled_from(["com", "co.uk", "org"])
+    return st.builds(
+        lambda user, a, domain, d, t: f"{user}{a}{domain}{d if a.strip() != 'at' else ' dot '}{t}",
+        word,
+        at,
+        word,
+        dot,
+        tld,
+    )
+
+
+def test_generated_uk_phone_numbers_and_obfuscated_emails_are_redacted() -> None:
+    from hypothesis import given, settings
+
+    @settings(max_examples=300, deadline=None)
+    @given(_uk_phone_spellings())
+    def phones(number: str) -> None:
+        assert "[phone number]" in redact(f"ring me on {number} after 3"), number
+
+    @settings(max_examples=300, deadline=None)
+    @given(_obfuscated_emails())
+    def emails(address: str) -> None:
+        assert "[email]" in redact(f"my email is {address} thanks"), address
+
+    phones()
+    emails()

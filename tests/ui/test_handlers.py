@@ -300,13 +300,27 @@ def test_staff_password_gate(monkeypatch: pytest.MonkeyPatch) -> None:
     assert search.unlock("wrong")[0] is False
     unlocked, gate, panel, message, box = search.unlock("s3cret")
     assert unlocked is True and panel["visible"] is True and box == ""
-    assert search.export(False)[0]["visible"] is False
+    assert "download=" not in search.export(False)
 
 
-def test_feedback_export_from_the_staff_tab(store: FeedbackStore) -> None:
-    search = WordingSearch(FakeBot(), "", store)
-    assert render.esc(texts.EXPORT_NONE) in search.export(True)[1]
+def test_without_a_staff_password_there_is_no_export(store: FeedbackStore) -> None:
     store.add(1, "what is portage?", "Portage is ...")
-    file, message = search.export(True)
-    assert file["visible"] is True and "1 record" in message
-    assert Path(file["value"]).read_text(encoding="utf-8").splitlines()[1].split(",")[3:5] == ["", "what is portage?"]
+    search = WordingSearch(FakeBot(), "", store)
+    assert not search.exports
+    assert "download=" not in search.export(True) and render.esc(texts.WORDING_LOCKED) in search.export(True)
+
+
+def test_feedback_export_goes_to_the_signed_in_session_only(store: FeedbackStore, tmp_path: Path) -> None:
+    import base64
+    import re
+    import tempfile
+
+    search = WordingSearch(FakeBot(), "s3cret", store)
+    assert search.exports and render.esc(texts.EXPORT_NONE) in search.export(True)
+    store.add(1, "what is portage?", "Portage is ...")
+    before = set(Path(tempfile.gettempdir()).glob("loa-feedback-*"))
+    message = search.export(True)
+    assert "1 record" in message and set(Path(tempfile.gettempdir()).glob("loa-feedback-*")) == before  # no file
+    data = re.search(r'href="data:text/csv;charset=utf-8;base64,([^"]+)"', message).group(1)
+    rows = base64.b64decode(data).decode("utf-8").splitlines()
+    assert rows[1].split(",")[3:5] == ["", "what is portage?"]
