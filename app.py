@@ -68,6 +68,7 @@ def build_app(bot: Any, settings: Settings, store: FeedbackStore | None = None) 
     with gr.Blocks(title=texts.TITLE, analytics_enabled=False) as demo:
         turns = gr.State([])
         target = gr.State(None)  # the message index whose thumbs a comment belongs to
+        gr.HTML(f'<a class="loa-skip" href="#loa-question">{texts.SKIP_LINK}</a>', js_on_load=None, padding=False)
         with gr.Tabs():
             with gr.Tab("Ask a question", id="ask"):
                 gr.Markdown(texts.INTRO)

@@ -78,3 +78,4 @@ EXPORT_FAILED = (
 EXPORT_NONE = "There is no feedback yet."
 EXPORT_DONE = "The feedback file is ready ({count} record{s}). Use the link below to download it."
 EXPORT_LINK = "Download feedback.csv ({count} record{s})"
+SKIP_LINK = "Skip to the question box"
