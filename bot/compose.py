@@ -185,20 +185,25 @@ class ExtractiveComposer:
             pieces.append(" ".join(f"{u.text} [{cite(citations, passages[u.passage])}]" for u in lead))
         pieces += [f"{as_item(u.text)} [{cite(citations, passages[u.passage])}]" for u in bullets]
         if wants_contact or contact_intent(question):
-            lead_team = passages[best.passage].team
-            same_team = [u for u in lead + bullets if passages[u.passage].team == lead_team]
-            if not any(EMAIL.search(u.text) or PHONE.search(u.text) for u in same_team):
-                found = self.team_contacts(passages[best.passage], passages)
-                if found:
-                    line = " ".join(f"{text} [{cite(citations, p)}]" for text, p in found)
-                    team = found[0][1].team
-                    lead_in = MESSAGES["contact_team"].format(team=team) if team else MESSAGES["contact_lead"]
-                    pieces.append(f"{lead_in} {line}")
-                else:
-                    pieces.append(MESSAGES["no_contact"])
+            pieces += self._contact_piece(passages, passages[best.passage], lead + bullets, citations)
         used = [(passages[u.passage].id, u.position) for u in lead + bullets]
         no_contact = MESSAGES["no_contact"] in pieces
         return Composition(join_pieces(pieces), pieces, citations, {}, best_score, best_sim, used, no_contact)
+
+    def _contact_piece(
+        self, passages: list[Passage], lead: Passage, quoted: list[Unit], citations: list[Citation]
+    ) -> list[str]:
+        """Who/how/where: the lead team's contact lines, unless the answer quotes them already."""
+        if any(
+            (EMAIL.search(u.text) or PHONE.search(u.text)) and passages[u.passage].team == lead.team for u in quoted
+        ):
+            return []
+        found = self.team_contacts(lead, passages)
+        if not found:
+            return [MESSAGES["no_contact"]]
+        line = " ".join(f"{text} [{cite(citations, p)}]" for text, p in found)
+        team = found[0][1].team
+        return [f"{MESSAGES['contact_team'].format(team=team) if team else MESSAGES['contact_lead']} {line}"]
 
     def _continue_lists(
         self, lead: list[Unit], bullets: list[Unit], passages: list[Passage]
