@@ -150,7 +150,7 @@ def gate_table(settings: Settings) -> str:
     rows = []
     for item in items:
         checked = screen(item.question)
-        if item.category == "crisis" or checked.crisis or checked.off_topic or not checked.question.strip(" ?.!"):
+        if item.route != "answer" or not checked.question.strip(" ?.!"):
             continue
         evidence = bot.gather(checked.question, list(item.history))
         rows.append((item.refusal_expected, evidence.best_unit, evidence.coverage))
