@@ -91,14 +91,17 @@ class Bot:
 
     @classmethod
     def from_defaults(cls, settings: Settings | None = None, embed_model=None) -> Bot:  # noqa: ANN001
-        from loa.embedding import query_embed_model
+        from loa.embedding import embed_model as onnx_embed_model
         from loa.store import IndexStore
 
         settings = settings or Settings.from_env()
         store = IndexStore.open(settings)
         collection, active = store.serving_collection()
         retriever = HybridRetriever(
-            collection, embed_model or query_embed_model(), RetrievalSettings(), units=store.units_collection(active)
+            collection,
+            embed_model or onnx_embed_model(settings.cache_dir),
+            RetrievalSettings(),
+            units=store.units_collection(active),
         )
         glossary = derive_glossary(p.text for p in retriever.passages.values())
         bot = cls(

@@ -223,7 +223,7 @@ def ingest(
     if missing:
         chunk_count = sum(1 for key in missing if key in new_hashes)
         say(f"Embedding {chunk_count} chunks and {len(missing) - chunk_count} sentences with the bundled {MODEL_ID}...")
-        model = embed_model or _default_embed_model()
+        model = embed_model or _default_embed_model(settings)
         show = sys.stderr.isatty() if progress is None else progress
         vectors = model.get_text_embedding_batch([texts[key] for key in missing], show_progress=show)
         embeddings.update(zip(missing, vectors))
@@ -290,7 +290,7 @@ def _count_changes(report: IngestReport, nodes: list, old: dict[str, dict]) -> N
     report.removed = len([i for i in old if i not in new_ids and i not in replaced])
 
 
-def _default_embed_model() -> BaseEmbedding:
-    from loa.embedding import ingest_embed_model
+def _default_embed_model(settings: Settings | None = None) -> BaseEmbedding:
+    from loa.embedding import embed_model
 
-    return ingest_embed_model()
+    return embed_model(settings.cache_dir if settings is not None else None)

