@@ -99,7 +99,7 @@ class Bot:
         collection, active = store.serving_collection()
         retriever = HybridRetriever(
             collection,
-            embed_model or onnx_embed_model(settings.cache_dir),
+            embed_model or onnx_embed_model(settings),
             RetrievalSettings(),
             units=store.units_collection(active),
         )

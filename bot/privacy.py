@@ -30,7 +30,9 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # UK numbers however they are spaced: "(0113) 222 3333", "07700  900123", "+44 (0)113 222-3333"
     (
         "phone number",
-        re.compile(r"(?<![\d(])(?:\+44[\s-]{0,2}(?:\(0\)[\s-]{0,2})?|\(0|0)\d(?:(?:[\s.-]{1,2}|\)\s{0,2})?\d){8,9}(?!\d)"),
+        re.compile(
+            r"(?<![\d(])(?:\+44[\s-]{0,2}(?:\(0\)[\s-]{0,2})?|\(0|0)\d(?:(?:[\s.-]{1,2}|\)\s{0,2})?\d){8,9}(?!\d)"
+        ),
     ),
     ("NHS number", re.compile(r"\b(?:nhs\s*(?:number|no\.?)?\s*:?\s*)?\d{3}[ -]?\d{3}[ -]?\d{4}\b", re.I)),
     ("postcode", re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.I)),

@@ -21,7 +21,7 @@ from ingest.chunk import Chunk, CleanDocument, clean_document
 from ingest.loaders import SUFFIXES, LoadError, read_text
 from ingest.manifest import DocInfo, load_manifest
 from ingest.services import build_directory, store_directory
-from loa.embedding import MODEL_ID
+from loa.embedding import model_id
 from loa.settings import Settings
 from loa.store import IndexStore, IndexUnavailable, set_aside
 from loa.units import split_units
@@ -112,7 +112,8 @@ def build_fingerprint(settings: Settings) -> str:
     rules = hashlib.sha256(
         b"".join((here / f).read_bytes() for f in ("data/kinds.toml", "kinds.py", "data/services.toml", "services.py"))
     )
-    return f"{MODEL_ID}|v{PIPELINE_VERSION}|{settings.chunk_tokens}|{settings.chunk_overlap}|{rules.hexdigest()[:8]}"
+    shape = f"{settings.chunk_tokens}|{settings.chunk_overlap}|{rules.hexdigest()[:8]}"
+    return f"{model_id(settings.embed_int8)}|v{PIPELINE_VERSION}|{shape}"
 
 
 def _chunk_hash(chunk: Chunk, metadata: dict[str, str | int]) -> str:
@@ -222,7 +223,8 @@ def ingest(
     missing = [key for key in texts if key not in embeddings]
     if missing:
         chunk_count = sum(1 for key in missing if key in new_hashes)
-        say(f"Embedding {chunk_count} chunks and {len(missing) - chunk_count} sentences with the bundled {MODEL_ID}...")
+        name, sentences = model_id(settings.embed_int8), len(missing) - chunk_count
+        say(f"Embedding {chunk_count} chunks and {sentences} sentences with the bundled {name}...")
         model = embed_model or _default_embed_model(settings)
         show = sys.stderr.isatty() if progress is None else progress
         vectors = model.get_text_embedding_batch([texts[key] for key in missing], show_progress=show)
@@ -293,4 +295,4 @@ def _count_changes(report: IngestReport, nodes: list, old: dict[str, dict]) -> N
 def _default_embed_model(settings: Settings | None = None) -> BaseEmbedding:
     from loa.embedding import embed_model
 
-    return embed_model(settings.cache_dir if settings is not None else None)
+    return embed_model(settings)

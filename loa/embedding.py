@@ -65,17 +65,23 @@ def weights_hash() -> str:
     return digest.hexdigest()[:16]
 
 
-def onnx_file(cache_dir: Path) -> Path:
+def model_id(int8: bool = False) -> str:
+    """What the index and the classifiers' caches record: int8 vectors are not the same vectors."""
+    return f"{MODEL_ID}-int8" if int8 else MODEL_ID
+
+
+def onnx_file(cache_dir: Path, int8: bool = False) -> Path:
     """The exported model, made the first time it is needed (about 10 s, once per weights)."""
     path = cache_dir / "onnx" / f"minilm-{weights_hash()}.onnx"
-    if not path.is_file():
-        print(f"Exporting {MODEL_ID} to ONNX (first run only)...", file=sys.stderr, flush=True)
-        done = subprocess.run(
-            [sys.executable, "-m", "loa.onnx_export", str(path)], env=child_env(), capture_output=True, text=True
-        )
-        if done.returncode != 0 or not path.is_file():
+    quantized = path.with_name(f"minilm-{weights_hash()}-int8.onnx")
+    wanted = quantized if int8 else path
+    if not wanted.is_file():
+        print(f"Exporting {model_id(int8)} to ONNX (first run only)...", file=sys.stderr, flush=True)
+        command = [sys.executable, "-m", "loa.onnx_export", str(path), *([str(quantized)] if int8 else [])]
+        done = subprocess.run(command, env=child_env(), capture_output=True, text=True)
+        if done.returncode != 0 or not wanted.is_file():
             raise RuntimeError(f"could not export {MODEL_ID} to ONNX: {done.stderr.strip()[-500:]}")
-    return path
+    return wanted
 
 
 class OnnxMiniLM:
@@ -120,19 +126,21 @@ def _model(path: Path) -> OnnxMiniLM:
     return OnnxMiniLM(path)
 
 
-def embed_model(cache_dir: Path | None = None) -> BaseEmbedding:
+def embed_model(settings: Settings | None = None) -> BaseEmbedding:
     """A llama-index embedding on the ONNX model: ingest, retrieval and the classifiers all use it."""
     configure_offline()
     from llama_index.core.base.embeddings.base import BaseEmbedding as _Base
     from pydantic import PrivateAttr
 
-    model = _model(onnx_file(cache_dir or Settings.from_env().cache_dir))
+    settings = settings or Settings.from_env()
+    model = _model(onnx_file(settings.cache_dir, settings.embed_int8))
+    name = model_id(settings.embed_int8)
 
     class OnnxEmbedding(_Base):
         _model: OnnxMiniLM = PrivateAttr()
 
         def __init__(self, **kwargs: object) -> None:
-            super().__init__(model_name=MODEL_ID, embed_batch_size=256, **kwargs)
+            super().__init__(model_name=name, embed_batch_size=256, **kwargs)
             self._model = model
 
         def _get_query_embedding(self, query: str) -> list[float]:

@@ -63,6 +63,7 @@ def quantize(source: Path, out: Path) -> None:
 
 
 if __name__ == "__main__":
-    export(Path(sys.argv[1]))
+    if not Path(sys.argv[1]).is_file():
+        export(Path(sys.argv[1]))
     if len(sys.argv) > 2:
         quantize(Path(sys.argv[1]), Path(sys.argv[2]))

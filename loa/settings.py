@@ -92,6 +92,8 @@ class Settings:
     max_request_bytes: int = 1_000_000  # a larger HTTP request body is refused before it is read
     staff_password: str = field(default="", repr=False)
     feedback_db: Path = PROJECT_ROOT / ".data" / "feedback.sqlite3"
+    # the embedding model's int8 quantisation (measured in eval/README.md: it costs quality, so off)
+    embed_int8: bool = False
     # models trained from the exemplar files (the route classifier), keyed by their hash
     cache_dir: Path = PROJECT_ROOT / ".data" / "cache"
 
@@ -124,6 +126,7 @@ class Settings:
             staff_password=env.get("LOA_STAFF_PASSWORD", ""),
             feedback_db=path("LOA_FEEDBACK_DB", base.feedback_db),
             cache_dir=path("LOA_CACHE_DIR", base.cache_dir),
+            embed_int8=env.get("LOA_EMBED_INT8", "").strip().lower() in ("1", "true", "yes"),
         )
 
     def with_(self, **changes: object) -> Settings:

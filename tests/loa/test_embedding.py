@@ -36,7 +36,7 @@ def test_the_export_is_cached_by_the_weights_hash() -> None:
     stamp = first.stat().st_mtime_ns
     assert first.parent == cache / "onnx" and first.name.startswith("minilm-")
     assert onnx_file(cache) == first and first.stat().st_mtime_ns == stamp  # not exported again
-    vectors = embed_model(cache).get_text_embedding_batch(["Portage visits families at home.", "bins"])
+    vectors = embed_model(Settings()).get_text_embedding_batch(["Portage visits families at home.", "bins"])
     assert np.allclose(np.linalg.norm(np.asarray(vectors), axis=1), 1.0, atol=1e-5)
 
 
