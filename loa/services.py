@@ -46,10 +46,6 @@ class Service:
         data = json.loads(text)
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
-    @property
-    def acronyms(self) -> list[str]:
-        return [n for n in self.names if n.isupper() or (sum(c.isupper() for c in n) >= 2 and " " not in n)]
-
     def section_labels(self) -> set[str]:
         return {label for labels in self.sections.values() for label in labels}
 

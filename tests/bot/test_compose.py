@@ -12,7 +12,7 @@ import pytest
 
 from bot.answer import Passage
 from bot.compose import ExtractiveComposer
-from bot.wording import MESSAGES, asks_for_contact, contact_intent, team_key
+from bot.wording import MESSAGES
 
 LIS = "learning-inclusion-service.txt"
 LAS = "learning-access-service.txt"
@@ -283,68 +283,7 @@ def test_non_contact_question_gets_no_contact_line(composer: ExtractiveComposer)
     assert not re.search(r"^Contact(?: for [^:]+)?:", out.text, re.M)
 
 
-@pytest.mark.parametrize(
-    ("question", "contact", "asks"),
-    [
-        ("who do I email about exclusions?", True, True),
-        ("what's the phone number for portage", True, True),
-        ("how do I request Portage", True, False),
-        ("where is the tuition centre?", True, False),
-        ("what does the attendance team do", False, False),
-        ("is portage free?", False, False),
-    ],
-)
-def test_contact_intents(question: str, contact: bool, asks: bool) -> None:
-    assert contact_intent(question) is contact
-    assert asks_for_contact(question) is asks
-
-
-def test_team_key_names_the_same_team() -> None:
-    assert team_key("Pupil Tuition Team") == team_key("Pupil tuition team (PTT)") == "pupil tuition"
-    assert team_key("The Leeds Virtual School") == "virtual school"
-
-
-# -- acronyms -------------------------------------------------------------------------------------
-
-
-def test_acronym_spelled_out_once(composer: ExtractiveComposer) -> None:
-    pieces, expansions = composer.spell_out(
-        ["Talk to your child's SENCo first. [1]", "The SENCo can ask for a Portage assessment. [1]"]
-    )
-    assert pieces[0] == "Talk to your child's SENCo (Special Educational Needs Coordinator) first. [1]"
-    assert pieces[1] == "The SENCo can ask for a Portage assessment. [1]"
-    assert expansions == {"SENCo": "Special Educational Needs Coordinator"}
-
-
-@pytest.mark.parametrize(
-    "piece",
-    [
-        "Email: SEND@leeds.gov.uk [2]",
-        "Email: PTT@leeds.gov.uk",
-        "please email SENDBestPractice@Leeds.gov.uk",
-        "see https://www.leeds.gov.uk/SEND/local-offer",
-    ],
-)
-def test_acronym_not_spelled_out_inside_an_address(composer: ExtractiveComposer, piece: str) -> None:
-    pieces, expansions = composer.spell_out([piece])
-    assert pieces == [piece]
-    assert expansions == {}
-
-
-def test_email_stays_intact_and_the_word_is_still_spelled_out(composer: ExtractiveComposer) -> None:
-    pieces, expansions = composer.spell_out(["Contact: Email: SEND@leeds.gov.uk [1]", "All SEND support is free. [1]"])
-    assert pieces[0] == "Contact: Email: SEND@leeds.gov.uk [1]"
-    assert pieces[1] == "All SEND (Special Educational Needs and Disabilities) support is free. [1]"
-    assert "SEND" in expansions
-
-
-def test_acronym_already_explained_is_not_explained_again(composer: ExtractiveComposer) -> None:
-    already = (
-        "There will be effective leadership at all levels, including the SENCo (Special Educational Needs Coordinator)"
-    )
-    pieces, expansions = composer.spell_out([already, "The SENCo will help."])
-    assert pieces == [already, "The SENCo will help."]
-    assert expansions == {}
+# -- acronyms in a composed answer (the rest: tests/bot/test_spell_out.py) -----------------------
 
 
 def test_spelled_out_in_a_composed_answer_but_email_untouched(composer: ExtractiveComposer) -> None:
@@ -415,16 +354,3 @@ def test_question_in_the_text_is_not_the_best_sentence(composer: ExtractiveCompo
     question = "can someone help my nursery with children with special educational needs?"
     out = composer.compose(question, question, [senit], [{0: 0.75, 1: 0.7}])
     assert out.lead_similarity == pytest.approx(0.7)  # the best sentence is the statement, not the question
-
-
-def test_within_words_keeps_the_best_sentence_and_two_list_items() -> None:
-    from bot.arrange import within_words
-    from bot.text import Unit
-
-    best = Unit("The best sentence answers the question well.", False, 0, 1)
-    lead = [Unit("An opening sentence of ten words that adds little here.", False, 0, 0), best]
-    intro = Unit("It offers:", False, 0, 2)
-    items = [Unit(f"item number {i} with some words", True, 0, 3 + i, lead_in=2) for i in range(6)]
-    kept_lead, kept_items = within_words([*lead, intro], items, best, max_words=20)
-    assert best in kept_lead and intro in kept_lead and len(kept_items) == 2
-    assert within_words(lead, [], best, max_words=1000) == (lead, [])
