@@ -26,6 +26,7 @@ from bot.llm.writer import LLMWriter
 from bot.query import QueryExpander, derive_glossary
 from bot.respond import Responder
 from bot.retrieve import HybridRetriever, RetrievalSettings
+from bot.routing.canonical import canonical
 from bot.routing.router import Route, Router, RouteSettings
 from bot.stages.annotate import Annotate
 from bot.stages.decide import Decide
@@ -209,9 +210,14 @@ class Bot:
     def route(self, checked: Screening, history: list[Turn]) -> Route:
         return self.router_stage.route(checked, history)
 
+    def screen_for_route(self, question: str) -> Screening:
+        """The message as the route stage reads it: noise taken out (bot/routing/canonical.py), then screened,
+        so an emoji or a closing 'pls' can't change what the screening or the classifier sees."""
+        return screen(canonical(question), self.max_chars, self._published_contacts)
+
     def _answer(self, question: str, history: list[Turn], on_piece: Callable[[str], None] | None = None) -> Answer:
         checked = screen(question, self.max_chars, self._published_contacts)
-        route = self.router_stage.route(checked, history)
+        route = self.router_stage.route(self.screen_for_route(question), history)
         answer = self.pipeline.run(Asked(question, history, checked, route, on_piece, writer=self.writer))
         return self.router_stage.finish(question, route, answer)
 

@@ -188,10 +188,11 @@ def run(
 
 def _run_split(bot, docs, locator, items: list, errors: list[str], *, baselines: bool, llm) -> dict[str, Any]:  # noqa: ANN001
     from bot.llm.wiring import writer_from_settings
+    from eval.noise import route_flips
     from eval.runner import ratios, run_assistant, run_baseline
 
     assistant, failures = run_assistant(bot, items, locator)
-    systems = {"assistant": assistant.results()}
+    systems = {"assistant": {**assistant.results(), "route_noise": route_flips(bot, items)}}
     if llm is not None:
         generative = copy.copy(bot)
         generative.writer = writer_from_settings(llm, bot)

@@ -35,6 +35,7 @@ _NAMES = {
     "crisis_false_alarm": "Crisis false alarms",
     "responded": "Greetings, vague, non-English answered in kind",
     "route_accuracy": "Route accuracy",
+    "route_flips": "Route flips under noise (emoji, !!!, capitals, pls)",
     "token_f1": "Token F1",
     "rouge_l": "ROUGE-L",
     "contacts_given": "Contact lines given when the documents have them",
@@ -49,7 +50,16 @@ _NAMES = {
 }
 # The summary shows every named metric, in this order.
 _HEADLINE = tuple(_NAMES)
-_LOWER_IS_BETTER = {"false_refusal_rate", "crisis_false_alarm", "invented", "p50", "p95", "words", "words_median"}
+_LOWER_IS_BETTER = {
+    "route_flips",
+    "false_refusal_rate",
+    "crisis_false_alarm",
+    "invented",
+    "p50",
+    "p95",
+    "words",
+    "words_median",
+}
 # rates compared between dev and test for the "tuned to dev" warning
 _GAP_METRICS = tuple(k for k in _HEADLINE if k not in {"invented", "p50", "p95", "words", "words_median", "mrr"})
 GAP_POINTS = 5.0
@@ -101,6 +111,9 @@ def _headline_cell(row: str, system: dict) -> str:
         return str(int(inv.get("contacts") or 0) + int(inv.get("numbers") or 0)) if isinstance(inv, dict) else DASH
     if row in ("p50", "p95"):
         return _num(_get(system, "latency_ms", row), " ms")
+    if row == "route_flips":
+        v = _get(system, "route_noise", "rate")
+        return f"{v * 100:.1f}%" if _is_num(v) else DASH
     if row in ("words", "words_median"):
         return _num(_get(system, "answers", "overall", row, "value"), digits=0)
     return _rate(_get(system, "answers", "overall", row))
@@ -110,6 +123,8 @@ def _value(row: str, system: dict) -> float | None:
     """A headline rate as a number, for comparing splits."""
     if row.startswith("hit@") or row == "mrr":
         return _get(system, "retrieval", row)
+    if row == "route_flips":
+        return _get(system, "route_noise", "rate")
     return _get(system, "answers", "overall", row, "value")
 
 

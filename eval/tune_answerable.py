@@ -30,7 +30,7 @@ def decide_stage_rows(bot, items) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN
     frame, direct = bot.pipeline.stages[0], bot.pipeline.stages[1]
     for item in items:
         checked = screen(item.question, bot.max_chars, bot.facts.published_contacts)
-        route = bot.route(checked, list(item.history))
+        route = bot.route(bot.screen_for_route(item.question), list(item.history))
         asked = Asked(item.question, list(item.history), checked, route)
         if route.label != "answer" or frame(asked) is not None or direct(asked) is not None:
             continue

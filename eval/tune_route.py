@@ -10,7 +10,7 @@ import itertools
 import re
 from dataclasses import dataclass, replace
 
-from bot.guard import Screening, matches, screen
+from bot.guard import Screening, matches
 from bot.routing.router import Router
 from eval.qa import CONVERSATIONAL, DEV_FILE, QAItem, load_qa
 from loa.settings import Settings
@@ -48,7 +48,7 @@ def cases(bot, items: list[QAItem]) -> list[Case]:  # noqa: ANN001
     bot.retriever.embed_query = lambda text: vectors[text] if text in vectors else vectors.setdefault(text, embed(text))
     out = []
     for item in items:
-        checked = screen(item.question, bot.max_chars, bot._published_contacts)
+        checked = bot.screen_for_route(item.question)
         rules = {name: bool(pattern.search(checked.question)) for name, pattern in RETIRED_RULES.items()}
         rules["decision rule"] = matches("decision", checked.question)
         out.append(Case(item, checked, rules))

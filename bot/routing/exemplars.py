@@ -41,6 +41,12 @@ class Exemplars:
                         kinds.append(kind)
         return cls(tuple(texts), tuple(routes), tuple(kinds))
 
+    def canonical(self) -> Exemplars:
+        """The messages as the classifier reads them (bot/routing/canonical.py)."""
+        from bot.routing.canonical import canonical
+
+        return Exemplars(tuple(canonical(t) for t in self.texts), self.routes, self.kinds)
+
     def digest(self) -> str:
         """Changes whenever any exemplar, route or kind changes: the cache key of a trained model."""
         h = hashlib.sha256()

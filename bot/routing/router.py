@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.routing.canonical import canonical
 from bot.routing.exemplars import Exemplars
 from bot.routing.model import Domain, RouteModel, RouteModelSettings
 
@@ -83,7 +84,7 @@ class Router:
     ) -> Router:
         """Train on the exemplar files, or load what was trained on these same files before."""
         settings = settings or RouteSettings()
-        exemplars = exemplars or Exemplars.load()
+        exemplars = (exemplars or Exemplars.load()).canonical()
         vectors = _exemplar_vectors(exemplars.texts, embed, cache_dir / f"route-vectors-{model_id or 'model'}.npz")
         key = hashlib.sha256(domain.sentences.tobytes() + domain.chunks.tobytes())
         key.update(repr(asdict(settings.model)).encode())
@@ -104,7 +105,7 @@ class Router:
         vector = self.embed(text) if vector is None else vector
         scores = self.scores(text, vector)
         decided = self.decide(scores)
-        previous = [t.get("content", "") for t in history if t.get("role") == "user"]
+        previous = [canonical(t.get("content", "")) for t in history if t.get("role") == "user"]
         if previous and decided.label in ("vague", "out_of_scope"):
             in_context = self.decide(self.scores(f"{previous[-1]} {text}"))
             if in_context.label == "answer":

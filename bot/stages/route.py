@@ -29,6 +29,7 @@ class RouteStage:
         return self.router.settings if self.router is not None else RouteSettings()
 
     def route(self, checked: Screening, history: list[Turn]) -> Route:
+        """``checked``: the message as the route stage reads it (Bot.screen_for_route: canonical, then screened)."""
         if checked.injection:
             return Route("injection", 1.0, "instructions", by="rule")
         if self.router is None or not checked.question.strip(" ?.!"):
