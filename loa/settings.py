@@ -68,6 +68,10 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    return env.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
 @dataclass(frozen=True)
 class Settings:
     corpus_dir: Path = PROJECT_ROOT / "corpus"
@@ -91,6 +95,10 @@ class Settings:
     max_input_chars: int = 2000
     max_request_bytes: int = 1_000_000  # a larger HTTP request body is refused before it is read
     staff_password: str = field(default="", repr=False)
+    # signs the staff area's session cookie; set the same value in every process behind one address
+    session_secret: str = field(default="", repr=False)
+    https_only: bool = False  # the staff cookie only over HTTPS (set it behind a TLS proxy)
+    staff_session_hours: int = 8  # a staff sign-in lasts this long
     feedback_db: Path = PROJECT_ROOT / ".data" / "feedback.sqlite3"
     # the embedding model's int8 quantisation (measured in eval/README.md: it costs quality, so off)
     embed_int8: bool = False
@@ -124,9 +132,12 @@ class Settings:
             max_input_chars=_int(env, "LOA_MAX_INPUT_CHARS", base.max_input_chars, low=10),
             max_request_bytes=_int(env, "LOA_MAX_REQUEST_BYTES", base.max_request_bytes, low=10_000),
             staff_password=env.get("LOA_STAFF_PASSWORD", ""),
+            session_secret=env.get("LOA_SESSION_SECRET", ""),
+            https_only=_flag(env, "LOA_HTTPS_ONLY"),
+            staff_session_hours=_int(env, "LOA_STAFF_SESSION_HOURS", base.staff_session_hours, low=1, high=24 * 30),
             feedback_db=path("LOA_FEEDBACK_DB", base.feedback_db),
             cache_dir=path("LOA_CACHE_DIR", base.cache_dir),
-            embed_int8=env.get("LOA_EMBED_INT8", "").strip().lower() in ("1", "true", "yes"),
+            embed_int8=_flag(env, "LOA_EMBED_INT8"),
         )
 
     def with_(self, **changes: object) -> Settings:

@@ -10,4 +10,4 @@ from loa.settings import configure_offline
 configure_offline()
 
 STYLE = Path(__file__).with_name("style.css")
-SCRIPT = Path(__file__).with_name("script.html")
+HEAD = Path(__file__).with_name("head.html")  # our script, and the styles Gradio would scope

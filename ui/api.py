@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.answer import Answer
 from ui import texts
+from ui.surface import BadRequest, loads
 
 log = logging.getLogger("loa.app")
 
@@ -25,20 +26,30 @@ def _error(question: str, message: str, note: str) -> str:
     return _dump(Answer(question, message, refused=True, kind="error", notes=[note]).to_json())
 
 
-def _history(history_json: object) -> list:
+def parse_history(history_json: object) -> list:
     """The conversation so far; anything but a JSON string of {role, content} objects is refused clearly."""
-    try:
-        history = (
-            json.loads(history_json or "[]") if isinstance(history_json, str | bytes) or not history_json else None
-        )
-    except (ValueError, TypeError):
-        history = None
+    history: object = None
+    if not history_json:
+        history = []
+    elif isinstance(history_json, str):
+        try:
+            history = loads(history_json.encode("utf-8"))  # refuses deep nesting before parsing it
+        except (BadRequest, UnicodeEncodeError):
+            history = None
     if not isinstance(history, list) or not all(
         isinstance(t, dict) and t.get("role") in ("user", "assistant") and isinstance(t.get("content"), str)
         for t in history
     ):
         raise ValueError("history_json must be a JSON list of {role, content} objects")
     return [{"role": t["role"], "content": t["content"]} for t in history]
+
+
+def check_ask(data: list) -> None:
+    """The /ask call's values, checked before Gradio sees them (ui/surface.py): a bad history is a 400."""
+    try:
+        parse_history(data[1] if len(data) > 1 else "[]")
+    except ValueError as err:
+        raise BadRequest(f"{err}.") from None
 
 
 def make_ask(bot: Any, max_input_chars: int):  # noqa: ANN201
@@ -54,7 +65,7 @@ def make_ask(bot: Any, max_input_chars: int):  # noqa: ANN201
             message = texts.TOO_LONG.format(length=len(question), limit=max_input_chars).split(" Your text")[0]
             return _error(question[:max_input_chars], message, "too_long")
         try:
-            turns = _history(history_json)
+            turns = parse_history(history_json)
         except ValueError as err:
             return _error(question, f"{err}.", "bad_history")
         try:

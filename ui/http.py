@@ -1,4 +1,4 @@
-"""Two small pieces of ASGI middleware around Gradio's FastAPI app.
+"""Two small pieces of ASGI middleware around the app: a size cap and security headers.
 
 ``BodyLimit``: a cap on HTTP request bodies, checked before anything is read into memory. A body
 announced as larger than the cap (Content-Length) gets 413 and a plain message at once; a body sent
@@ -6,9 +6,9 @@ without a length is counted as it arrives and the request is cut off at the cap,
 so a 50 MB question never sits in memory. Pure ASGI, so it wraps Gradio's FastAPI app as
 middleware (``launch(app_kwargs={"middleware": [...]})``).
 
-``ApiDefaults``: a raw HTTP call to an API endpoint may leave out trailing arguments that have
-defaults ("/gradio_api/call/ask" with the question alone); Gradio itself insists on every value,
-so the defaults are filled in before it sees the request.
+``SecurityHeaders``: every response says what the page may load and do (a Content-Security-Policy
+that allows only the page's own scripts, styles, images and connections), that no other site may
+frame it, that types are not to be guessed, and that no referrer is sent.
 """
 
 from __future__ import annotations
@@ -77,63 +77,46 @@ async def _too_large(send: Send) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-class ApiDefaults:
-    def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]], defaults: dict[str, list]) -> None:
-        """``defaults``: endpoint name -> the values of all its arguments, used where a call leaves them out."""
-        self.app = app
-        self.defaults = defaults
+CSP = "; ".join(
+    (
+        "default-src 'self'",
+        # Gradio's page configures itself with an inline script, and so does ours (ui/head.html)
+        "script-src 'self' 'unsafe-inline'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "media-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+HEADERS = (
+    (b"content-security-policy", CSP.encode()),
+    (b"x-frame-options", b"DENY"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=()"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+)
 
-    def _endpoint(self, scope: Scope) -> list | None:
-        if scope.get("type") != "http" or scope.get("method") != "POST":
-            return None
-        path = str(scope.get("path", "")).rstrip("/")
-        for name, values in self.defaults.items():
-            if path.endswith((f"/call/{name}", f"/run/{name}")):
-                return values
-        return None
+
+class SecurityHeaders:
+    def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]]) -> None:
+        self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        values = self._endpoint(scope)
-        if values is None:
+        if scope.get("type") != "http":
             await self.app(scope, receive, send)
             return
-        body = b""
-        while True:
-            message = await receive()
-            if message.get("type") != "http.request":
-                await self.app(scope, _replay([message]), send)
-                return
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
-        body = _filled(body, values)
-        headers = [(k, v) for k, v in scope.get("headers", []) if k != b"content-length"]
-        headers.append((b"content-length", str(len(body)).encode()))
-        replay = _replay([{"type": "http.request", "body": body, "more_body": False}], then=receive)
-        await self.app({**scope, "headers": headers}, replay, send)
 
+        async def with_headers(message: Message) -> None:
+            if message.get("type") == "http.response.start":
+                names = {name for name, _ in HEADERS}
+                kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in names]
+                message = {**message, "headers": kept + list(HEADERS)}
+            await send(message)
 
-def _filled(body: bytes, values: list) -> bytes:
-    """{"data": ["question"]} -> {"data": ["question", "[]"]}; anything else is passed on unchanged."""
-    try:
-        payload = json.loads(body or b"{}")
-    except ValueError:
-        return body
-    data = payload.get("data") if isinstance(payload, dict) else None
-    if isinstance(data, list) and len(data) < len(values):
-        payload["data"] = data + values[len(data) :]
-        return json.dumps(payload).encode()
-    return body
-
-
-def _replay(messages: list[Message], then: Receive | None = None) -> Receive:
-    pending = list(messages)
-
-    async def receive() -> Message:
-        if pending:
-            return pending.pop(0)
-        if then is not None:
-            return await then()
-        return {"type": "http.disconnect"}
-
-    return receive
+        await self.app(scope, receive, with_headers)

@@ -6,22 +6,25 @@ from bot.wording import MESSAGES
 
 TITLE = "Local Offer Assistant"
 
-INTRO = """\
+HEADLINE = """\
 # Local Offer Assistant
 
-Ask about **special educational needs and disabilities (SEND) services in Leeds**. Answers come only from
-the Leeds Local Offer pages and the Leeds SEND strategy and policies. Every answer shows its sources, so you
-can check the exact words.
-
-This is an information service. It **does not make decisions** about any child, and it can't tell you what
-will happen for your family. For advice about your situation, contact the service named in the answer or
-Leeds SENDIASS (the SEND Information, Advice and Support Service).
+Ask about **special educational needs and disabilities (SEND) services in Leeds**. Answers quote the Leeds
+Local Offer documents, with their sources. Please don't type names, addresses or phone numbers.
 """
 
-PRIVACY = (
+# folded below the examples: what the service is, and the privacy note in full
+ABOUT = (
+    '<details class="loa-about"><summary>About this service and your privacy</summary>'
+    "<p>Answers come only from the Leeds Local Offer pages and the Leeds SEND strategy and policies. Every answer "
+    "shows its sources, so you can check the exact words.</p>"
+    "<p>This is an information service. It <strong>does not make decisions</strong> about any child, and it "
+    "can&#x27;t tell you what will happen for your family. For advice about your situation, contact the service "
+    "named in the answer or Leeds SENDIASS (the SEND Information, Advice and Support Service).</p>"
     '<div class="loa-privacy" role="note"><p><strong>Please keep it private.</strong> '
     "Don&#x27;t type names, dates of birth, addresses, phone numbers or NHS numbers. You don&#x27;t need them "
     "to get an answer. If you leave feedback, we remove these details before we store it.</p></div>"
+    "</details>"
 )
 
 # shown under an answer an LLM wrote (LOA_LLM); extractive answers are quotes and need no label
@@ -66,9 +69,12 @@ For staff who need to quote the documents. Search for words or a phrase, and nar
 status. Each result shows the passage exactly as written, where it sits in the document, and the text around it.
 Draft documents may differ from what was finally published.
 """
-WORDING_LOCKED = "This part is for staff. Please enter the staff password."
-WORDING_BAD_PASSWORD = "That password isn't right. Please try again."
-WORDING_UNLOCKED = "Unlocked. You can search now."
+WORDING_LOCKED = "This part is for staff. Please sign in at /staff/login."
+STAFF_TITLE = "Local Offer Assistant: staff area"
+SIGNIN_INTRO = "This area is for Leeds City Council and school staff. Please sign in."
+SIGNIN_FAILED = "That user name and password don't match. Please try again."
+SIGNIN_CLOSED = "No staff accounts are set up, so the staff area is closed. Ask IT to set one up."
+SIGNED_OUT = "You have signed out."
 WORDING_NEED_QUERY = "Please type some words to search for."
 WORDING_NONE = "No passages matched. Try fewer or different words, or clear the filters."
 WORDING_TOO_LONG = "Please use {limit:,} characters or fewer."

@@ -1,22 +1,20 @@
-"""The staff tab: find the exact wording of a passage, with its document, section, status and context.
+"""The staff area's wording search: a passage's exact wording, with its document, section, status and context.
 
 Results put passages that hold the searched words exactly first, then the
 passages the assistant itself would rank highest. They are plain HTML (every
 corpus string escaped), so the text can be read, selected and copied by keyboard
-and screen reader; the "Copy" buttons are real buttons (ui/script.html).
+and screen reader; the "Copy" buttons are real buttons (ui/head.html).
 
-When ``staff_password`` is set the tab starts locked; the lock is checked on the
-server for every search and export, not only by hiding the controls.
+The staff area (ui/staff.py) is reached only when signed in; each handler checks the request's
+signed-in user again, so no search or export runs for anyone else.
 """
 
 from __future__ import annotations
 
 import base64
-import hmac
 import io
 import logging
 import re
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,15 +40,10 @@ def _norm(text: str) -> str:
 
 
 class WordingSearch:
-    def __init__(self, bot: Any, password: str, store: FeedbackStore | None, max_chars: int = 2000) -> None:
+    def __init__(self, bot: Any, store: FeedbackStore | None, max_chars: int = 2000) -> None:
         self.bot = bot
-        self.password = password
         self.store = store
         self.max_chars = max_chars
-
-    @property
-    def locked_at_start(self) -> bool:
-        return bool(self.password)
 
     def documents(self) -> list[tuple[str, str]]:
         titles = {p.doc: p.title or p.doc for p in self.bot.retriever.passages.values()}
@@ -82,16 +75,9 @@ class WordingSearch:
         return hits
 
     # -- handlers ----------------------------------------------------------
-    def unlock(self, attempt: str) -> tuple:
-        """Returns (unlocked, gate, panel, message, password box)."""
-        if not self.password or hmac.compare_digest((attempt or "").encode(), self.password.encode()):
-            return True, gr.update(visible=False), gr.update(visible=True), _msg(texts.WORDING_UNLOCKED), ""
-        time.sleep(1.0)  # slows down guessing
-        return False, gr.update(), gr.update(visible=False), _msg(texts.WORDING_BAD_PASSWORD), ""
-
-    def search(self, query: str, doc: str, status: str, unlocked: bool) -> str:
+    def search(self, query: str, doc: str, status: str, request: gr.Request | None = None) -> str:
         """The results as HTML: each passage verbatim, its place and status, the text around it, copy buttons."""
-        if not unlocked:
+        if not signed_in(request):
             return _msg(texts.WORDING_LOCKED)
         query = query or ""
         if len(query) > self.max_chars:
@@ -114,16 +100,15 @@ class WordingSearch:
 
     @property
     def exports(self) -> bool:
-        """Feedback holds families' own words: only staff signed in with a password may take it away."""
-        return bool(self.password) and self.store is not None
+        return self.store is not None
 
-    def export(self, unlocked: bool) -> str:
+    def export(self, request: gr.Request | None = None) -> str:
         """The feedback as a CSV download link, sent to this signed-in session only.
 
         The file is never written to disk or to Gradio's file cache (whose links work without a
         session): the link carries the data itself, so nothing is left to delete.
         """
-        if not self.exports or not unlocked:
+        if not self.exports or not signed_in(request):
             return _msg(texts.WORDING_LOCKED)
         try:
             if not self.store.path.exists():  # type: ignore[union-attr]
@@ -140,6 +125,11 @@ class WordingSearch:
             f"{render.esc(texts.EXPORT_LINK.format(count=count, s=s))}</a></p>"
         )
         return _msg(texts.EXPORT_DONE.format(count=count, s=s)) + link
+
+
+def signed_in(request: gr.Request | None) -> bool:
+    """Feedback and search are for signed-in staff: the user the staff area's sign-in found for this request."""
+    return bool(request is not None and getattr(request, "username", None))
 
 
 def _msg(text: str) -> str:
@@ -187,30 +177,22 @@ def result_html(n: int, hit: Hit, query: str) -> str:
 
 
 def build_tab(search: WordingSearch) -> None:
-    """The tab's components and events; call inside a ``gr.Tab``."""
-    unlocked = gr.State(not search.locked_at_start)
+    """The search's components and events; call inside the staff area's Blocks."""
     gr.Markdown(texts.WORDING_INTRO)
-    with gr.Group(visible=search.locked_at_start) as gate:
-        password = gr.Textbox(label="Staff password", type="password", max_lines=1)
-        unlock_btn = gr.Button("Unlock", variant="primary")
-    gate_msg = gr.HTML(_msg(texts.WORDING_LOCKED) if search.locked_at_start else "", js_on_load=None)
-    with gr.Column(visible=not search.locked_at_start) as panel:
-        with gr.Row(equal_height=False):
-            query = gr.Textbox(label="Words or phrase to find", scale=3, max_lines=1, placeholder="For example: budget")
-            doc = gr.Dropdown(search.documents(), value="", label="Document", scale=2)
-            status = gr.Radio(
-                [("Any status", ""), ("Published", "published"), ("Draft", "draft")], value="", label="Status", scale=2
-            )
-        find_btn = gr.Button("Search the documents", variant="primary")
-        results = gr.HTML("", elem_id="loa-results", js_on_load=None)
-        if search.exports:  # without a staff password the app offers no export (python -m feedback export does)
-            with gr.Accordion("Feedback from users", open=False):
-                export_btn = gr.Button("Make a CSV file of all feedback")
-                export_msg = gr.HTML("", js_on_load=None)
-    private = {"api_visibility": "private"}
-    for trigger in (unlock_btn.click, password.submit):
-        trigger(search.unlock, password, [unlocked, gate, panel, gate_msg, password], **private)
-    for trigger in (find_btn.click, query.submit):
-        trigger(search.search, [query, doc, status, unlocked], results, concurrency_id="bot", **private)
+    with gr.Row(equal_height=False):
+        query = gr.Textbox(label="Words or phrase to find", scale=3, max_lines=1, placeholder="For example: budget")
+        doc = gr.Dropdown(search.documents(), value="", label="Document", scale=2)
+        status = gr.Radio(
+            [("Any status", ""), ("Published", "published"), ("Draft", "draft")], value="", label="Status", scale=2
+        )
+    find_btn = gr.Button("Search the documents", variant="primary")
+    results = gr.Markdown("", elem_id="loa-results")
     if search.exports:
-        export_btn.click(search.export, unlocked, export_msg, **private)
+        with gr.Accordion("Feedback from users", open=False):
+            export_btn = gr.Button("Make a CSV file of all feedback")
+            export_msg = gr.Markdown("")
+    private = {"api_visibility": "private"}
+    for trigger in (find_btn.click, query.submit):
+        trigger(search.search, [query, doc, status], results, concurrency_id="bot", **private)
+    if search.exports:
+        export_btn.click(search.export, None, export_msg, **private)

@@ -133,3 +133,14 @@ def test_configure_offline(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_unusable_numbers_rejected(name: str, value: str) -> None:
     with pytest.raises(SettingsError, match=name):
         Settings.from_env({name: value})
+
+
+def test_staff_session_settings() -> None:
+    settings = Settings.from_env(
+        {"LOA_SESSION_SECRET": "k" * 40, "LOA_HTTPS_ONLY": "yes", "LOA_STAFF_SESSION_HOURS": "2"}
+    )
+    assert settings.session_secret == "k" * 40 and settings.https_only and settings.staff_session_hours == 2
+    assert "k" * 40 not in repr(settings)
+    assert not Settings.from_env({}).https_only and Settings.from_env({}).staff_session_hours == 8
+    with pytest.raises(SettingsError, match="LOA_STAFF_SESSION_HOURS"):
+        Settings.from_env({"LOA_STAFF_SESSION_HOURS": "0"})

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -15,18 +16,26 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def serve(real_bot) -> Iterator[Callable[[Settings], str]]:  # noqa: ANN001
-    """Start the real app (on the shared real bot) on a free loopback port; stopped after the test."""
+def server(real_bot) -> Iterator[Callable[[Settings], tuple[Any, str]]]:  # noqa: ANN001
+    """Start the real app (on the shared real bot) on a free loopback port: (its FastAPI app, its URL).
+    Stopped after the test."""
     import app
 
     started = []
 
-    def start(settings: Settings) -> str:
+    def start(settings: Settings) -> tuple[Any, str]:
         settings = settings.with_(host="127.0.0.1", port=free_port())
-        demo = app.build_app(real_bot, settings)
-        started.append(demo)
-        return app.launch(demo, settings, block=False)
+        fastapi_app = app.build_app(real_bot, settings)
+        served = app.launch(fastapi_app, settings, block=False)
+        started.append(served)
+        return fastapi_app, served.url
 
     yield start
-    for demo in started:
-        demo.close()
+    for served in started:
+        served.close()
+
+
+@pytest.fixture
+def serve(server) -> Callable[[Settings], str]:  # noqa: ANN001
+    """Start the real app on a free loopback port; its URL."""
+    return lambda settings: server(settings)[1]

@@ -1,6 +1,8 @@
 """The app in real headless Chromium: ask by keyboard, read the sources, give feedback, search wording, no XSS.
 
-Screenshots go to tests/out/ (git-ignored): home.png, chat.png, source.png, zoom200.png, wording.png.
+Screenshots go to tests/out/ (git-ignored): home.png, chat.png, source.png, zoom200.png, signin.png,
+wording.png. The journeys run with the page's Content-Security-Policy bypassed, because Playwright's
+waiting helpers evaluate strings; ``test_nothing_breaks_the_content_security_policy`` runs them under it.
 """
 
 from __future__ import annotations
@@ -31,13 +33,16 @@ pytestmark = [
 ]
 
 
+STAFF_PASSWORD = "a staff password for the browser test"
+
+
 @pytest.fixture
 def page():  # noqa: ANN201
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        context = browser.new_context(viewport={"width": 1200, "height": 1000})
+        context = browser.new_context(viewport={"width": 1200, "height": 1000}, bypass_csp=True)
         context.grant_permissions(["clipboard-read", "clipboard-write"])
         page = context.new_page()
         page.set_default_timeout(30_000)
@@ -55,15 +60,27 @@ def ask_by_keyboard(page, question: str, done_before: int) -> None:  # noqa: ANN
     )
 
 
+def sign_in(page, url: str) -> None:  # noqa: ANN001
+    page.goto(url.rstrip("/") + "/staff")
+    page.wait_for_selector("#username")
+    page.screenshot(path=str(OUT / "signin.png"), full_page=True)
+    page.get_by_label("User name").fill("staff")
+    page.get_by_label("Password").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_selector("text=Find the exact wording")
+
+
 def test_family_and_staff_journeys(serve, real_settings, real_bot, tmp_path: Path, page) -> None:  # noqa: ANN001
     OUT.mkdir(exist_ok=True)
     db = tmp_path / "fb.sqlite3"
-    url = serve(real_settings.with_(feedback_db=db))
+    url = serve(real_settings.with_(feedback_db=db, staff_password=STAFF_PASSWORD))
     page.goto(url)
     page.wait_for_selector("#loa-question textarea")
-    body = page.locator("body").inner_text()
-    assert "does not make decisions" in body and "NHS numbers" in body
+    assert "don't type names" in page.locator("#loa-headline").inner_text()
     assert page.get_by_role("button", name="who do I email about exclusions?").is_visible()
+    page.get_by_text("About this service and your privacy").click()
+    about = page.locator("#loa-about").inner_text()
+    assert "does not make decisions" in about and "NHS numbers" in about
     page.screenshot(path=str(OUT / "home.png"), full_page=True)
 
     # A family asks by keyboard; the answer streams in and ends with its source cards.
@@ -118,8 +135,8 @@ def test_family_and_staff_journeys(serve, real_settings, real_bot, tmp_path: Pat
     page.screenshot(path=str(OUT / "zoom200.png"))
     page.set_viewport_size({"width": 1200, "height": 1000})
 
-    # Staff find exact wording.
-    page.get_by_role("tab", name="Find exact wording (staff)").click()
+    # Staff sign in, then find exact wording.
+    sign_in(page, url)
     page.get_by_label("Words or phrase to find").fill("budget")
     page.keyboard.press("Enter")
     page.wait_for_selector(".loa-hit")
@@ -133,3 +150,33 @@ def test_family_and_staff_journeys(serve, real_settings, real_bot, tmp_path: Pat
     page.wait_for_function("() => document.querySelector('button.loa-copy').textContent === 'Copied'")
     assert page.evaluate("navigator.clipboard.readText()") == first
     page.screenshot(path=str(OUT / "wording.png"), full_page=True)
+
+
+def test_nothing_breaks_the_content_security_policy(serve, real_settings, tmp_path: Path) -> None:  # noqa: ANN001
+    """The whole page under its own policy: no script, style or connection of the page's is refused."""
+    from playwright.sync_api import sync_playwright
+
+    url = serve(real_settings.with_(feedback_db=tmp_path / "fb.sqlite3", staff_password=STAFF_PASSWORD))
+    refused: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_context(viewport={"width": 1200, "height": 1000}).new_page()
+        page.set_default_timeout(30_000)
+        page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+        page.on("pageerror", lambda e: refused.append(str(e)))
+        page.goto(url)
+        page.locator("#loa-question textarea").fill("my son is 2 and not talking, can someone visit us?")
+        page.keyboard.press("Enter")
+        page.locator("#loa-chat .loa-kind-answer").first.wait_for()
+        page.locator("#loa-chat details.loa-card summary").first.click()
+        assert "Error rendering" not in page.locator("body").inner_text()
+        page.goto(url.rstrip("/") + "/staff")
+        page.get_by_label("User name").fill("staff")
+        page.get_by_label("Password").fill(STAFF_PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_label("Words or phrase to find").fill("budget")
+        page.keyboard.press("Enter")
+        page.locator(".loa-hit").first.wait_for()
+        assert "Error rendering" not in page.locator("body").inner_text()
+        browser.close()
+    assert refused == []

@@ -6,6 +6,7 @@ import html as html_lib
 import json
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import gradio as gr
 import pytest
@@ -255,8 +256,12 @@ def test_api_returns_the_cli_json() -> None:
 
 
 # -- staff search ------------------------------------------------------------------
+STAFF = SimpleNamespace(username="staff")  # a request the staff area's sign-in let through
+STRANGER = SimpleNamespace(username=None)
+
+
 def test_exact_wording_search_puts_exact_matches_first_and_filters() -> None:
-    search = WordingSearch(FakeBot(), "", None)
+    search = WordingSearch(FakeBot(), None)
     hits = search.find("the budget for SEND")
     assert hits[0].passage.id == DRAFT.id and hits[0].exact
     assert hits[0].before == "Text before." and hits[0].after == "Text after."
@@ -267,7 +272,7 @@ def test_exact_wording_search_puts_exact_matches_first_and_filters() -> None:
 
 
 def test_search_results_show_passages_verbatim_and_escaped() -> None:
-    html = WordingSearch(FakeBot(), "", None).search("the budget for SEND", "", "", True)
+    html = WordingSearch(FakeBot(), None).search("the budget for SEND", "", "", STAFF)
     assert "1 with your exact words" in html
     assert html.count('<li class="loa-hit">') == 3
     first = html[: html.index("</li>")]
@@ -285,29 +290,19 @@ def test_search_results_show_passages_verbatim_and_escaped() -> None:
 
 
 def test_search_messages() -> None:
-    search = WordingSearch(FakeBot(), "", None, max_chars=50)
-    assert render.esc(texts.WORDING_NEED_QUERY) in search.search("  ", "", "", True)
-    assert "50 characters" in search.search("x" * 51, "", "", True)
-    assert render.esc(texts.WORDING_NONE) in search.search("portage", "no-such-doc.txt", "", True)
+    search = WordingSearch(FakeBot(), None, max_chars=50)
+    assert render.esc(texts.WORDING_NEED_QUERY) in search.search("  ", "", "", STAFF)
+    assert "50 characters" in search.search("x" * 51, "", "", STAFF)
+    assert render.esc(texts.WORDING_NONE) in search.search("portage", "no-such-doc.txt", "", STAFF)
 
 
-def test_staff_password_gate(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("ui.wording.time.sleep", lambda s: None)
-    search = WordingSearch(FakeBot(), "s3cret", None)
-    assert search.locked_at_start
-    locked = search.search("budget", "", "", False)
-    assert render.esc(texts.WORDING_LOCKED) in locked and "loa-hit" not in locked
-    assert search.unlock("wrong")[0] is False
-    unlocked, gate, panel, message, box = search.unlock("s3cret")
-    assert unlocked is True and panel["visible"] is True and box == ""
-    assert "download=" not in search.export(False)
-
-
-def test_without_a_staff_password_there_is_no_export(store: FeedbackStore) -> None:
+def test_search_and_export_refuse_a_request_nobody_signed_in(store: FeedbackStore) -> None:
     store.add(1, "what is portage?", "Portage is ...")
-    search = WordingSearch(FakeBot(), "", store)
-    assert not search.exports
-    assert "download=" not in search.export(True) and render.esc(texts.WORDING_LOCKED) in search.export(True)
+    search = WordingSearch(FakeBot(), store)
+    for request in (STRANGER, None):
+        locked = search.search("budget", "", "", request)
+        assert render.esc(texts.WORDING_LOCKED) in locked and "loa-hit" not in locked
+        assert "download=" not in search.export(request) and render.esc(texts.WORDING_LOCKED) in search.export(request)
 
 
 def test_feedback_export_goes_to_the_signed_in_session_only(store: FeedbackStore, tmp_path: Path) -> None:
@@ -315,11 +310,11 @@ def test_feedback_export_goes_to_the_signed_in_session_only(store: FeedbackStore
     import re
     import tempfile
 
-    search = WordingSearch(FakeBot(), "s3cret", store)
-    assert search.exports and render.esc(texts.EXPORT_NONE) in search.export(True)
+    search = WordingSearch(FakeBot(), store)
+    assert search.exports and render.esc(texts.EXPORT_NONE) in search.export(STAFF)
     store.add(1, "what is portage?", "Portage is ...")
     before = set(Path(tempfile.gettempdir()).glob("loa-feedback-*"))
-    message = search.export(True)
+    message = search.export(STAFF)
     assert "1 record" in message and set(Path(tempfile.gettempdir()).glob("loa-feedback-*")) == before  # no file
     data = re.search(r'href="data:text/csv;charset=utf-8;base64,([^"]+)"', message).group(1)
     rows = base64.b64decode(data).decode("utf-8").splitlines()

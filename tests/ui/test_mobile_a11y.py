@@ -1,9 +1,11 @@
-"""The app on a phone and through a screen reader's eyes: axe-core at two sizes, no sideways scrolling.
+"""The app on a phone and through a screen reader's eyes: axe-core at three sizes, and a layout for reading.
 
-Four states are checked at 1280x900 and 390x844 (and the first screen at 320 wide): the first screen, an
-answer with sources, a source card open, and the wording tab with results. axe-core runs through
-axe-playwright-python with the WCAG 2.0/2.1/2.2 A and AA tags and must find nothing. Screenshots go to
-tests/out/ (phone-*.png).
+Five states are checked at 1280x900, 390x844 and 320x700: the first screen, an answer with sources, a
+source card open, the staff sign-in page and the staff search with results. axe-core runs through
+axe-playwright-python with the WCAG 2.0/2.1/2.2 A and AA tags and must find nothing; below 600 px nothing
+may scroll sideways. On a phone the question box is on the first screen, the answer and its source cards
+use the width, no word is split across lines, and every chat message is named by its text. Screenshots
+go to tests/out/ (<size>-<state>.png).
 """
 
 from __future__ import annotations
@@ -12,10 +14,26 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.test_browser import ARGS, CHROMIUM, OUT, ask_by_keyboard
+from tests.ui.test_browser import ARGS, CHROMIUM, OUT, STAFF_PASSWORD, ask_by_keyboard
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-SIZES = {"desktop": (1280, 900), "phone": (390, 844)}
+SIZES = {"desktop": (1280, 900), "phone": (390, 844), "small": (320, 700)}
+QUESTION = "my son is 2 and not talking, can someone visit us?"
+# words wider than a line that must break somewhere: web addresses, emails
+SPLIT_WORDS = """(root) => {
+  const split = [];
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const m of node.textContent.matchAll(/[A-Za-z’'-]{2,}/g)) {
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+      if (lines.size > 1) split.push(m[0]);
+    }
+  }
+  return split;
+}"""
 
 pytestmark = [
     pytest.mark.browser,
@@ -36,7 +54,7 @@ def no_sideways_scroll(page) -> bool:  # noqa: ANN001
 
 
 def states(page, url: str, name: str) -> dict[str, list[str]]:  # noqa: ANN001
-    """Visit the four states; return each state's axe violations (and the overflow, on a phone)."""
+    """Visit the five states; return each state's axe violations (and the overflow, on a phone)."""
     width = page.viewport_size["width"]
     found: dict[str, list[str]] = {}
 
@@ -49,13 +67,13 @@ def states(page, url: str, name: str) -> dict[str, list[str]]:  # noqa: ANN001
     page.goto(url)
     page.wait_for_selector("#loa-question textarea")
     check("first")
-    ask_by_keyboard(page, "my son is 2 and not talking, can someone visit us?", 0)
+    ask_by_keyboard(page, QUESTION, 0)
     check("answer")
-    reply = page.locator("#loa-chat .loa-kind-answer").last
     names = page.evaluate(
         "[...document.querySelectorAll('#loa-chat [aria-label]')].map(e => e.getAttribute('aria-label'))"
     )
     found["answer"] += [f"markup in an accessible name: {n[:60]!r}" for n in names if "<" in n or "&lt;" in n]
+    reply = page.locator("#loa-chat .loa-kind-answer").last
     reply.locator("details.loa-card summary").first.click()
     card = reply.locator("details.loa-card").first
     assert card.get_attribute("open") is not None
@@ -69,7 +87,12 @@ def states(page, url: str, name: str) -> dict[str, list[str]]:  # noqa: ANN001
         where = page.evaluate("(el) => JSON.stringify(el.getBoundingClientRect())", card.element_handle())
         found["answer"].append(f"the opened source card is out of view at {width}px: {where}")
     check("source")
-    page.get_by_role("tab", name="Find exact wording (staff)").click()
+    page.goto(url.rstrip("/") + "/staff")
+    page.wait_for_selector("#username")
+    check("signin")
+    page.get_by_label("User name").fill("staff")
+    page.get_by_label("Password").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
     page.get_by_label("Words or phrase to find").fill("budget")
     page.get_by_role("button", name="Search the documents").click()
     page.wait_for_selector("#loa-results .loa-hit")
@@ -77,26 +100,58 @@ def states(page, url: str, name: str) -> dict[str, list[str]]:  # noqa: ANN001
     return found
 
 
+def browser_page(p, size: str):  # noqa: ANN001, ANN201
+    width, height = SIZES[size]
+    browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, has_touch=size != "desktop", bypass_csp=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    return browser, page
+
+
 @pytest.mark.parametrize("size", list(SIZES))
 def test_no_accessibility_violations_and_no_sideways_scrolling(serve, real_settings, tmp_path: Path, size: str) -> None:  # noqa: ANN001
     from playwright.sync_api import sync_playwright
 
     OUT.mkdir(exist_ok=True)
+    url = serve(real_settings.with_(feedback_db=tmp_path / "fb.sqlite3", staff_password=STAFF_PASSWORD))
+    with sync_playwright() as p:
+        browser, page = browser_page(p, size)
+        found = states(page, url, size)
+        browser.close()
+    assert {state: v for state, v in found.items() if v} == {}
+
+
+@pytest.mark.parametrize("size", ["phone", "small"])
+def test_a_phone_layout_for_reading(serve, real_settings, tmp_path: Path, size: str) -> None:  # noqa: ANN001
+    from playwright.sync_api import sync_playwright
+
     url = serve(real_settings.with_(feedback_db=tmp_path / "fb.sqlite3"))
     width, height = SIZES[size]
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        page = browser.new_context(viewport={"width": width, "height": height}, has_touch=size == "phone").new_page()
-        page.set_default_timeout(30_000)
-        found = states(page, url, size)
-        if size == "phone":
-            page.set_viewport_size({"width": 320, "height": 700})
-            page.goto(url)
-            page.wait_for_selector("#loa-question textarea")
-            if not no_sideways_scroll(page):
-                found["first"].append("sideways scrolling at 320px")
+        browser, page = browser_page(p, size)
+        page.goto(url)
+        page.wait_for_selector("#loa-question textarea")
+        box = page.locator("#loa-question textarea").bounding_box()
+        ask = page.locator("#loa-ask").bounding_box()
+        assert box["y"] + box["height"] <= height and ask["y"] + ask["height"] <= height  # on the first screen
+        ask_by_keyboard(page, QUESTION, 0)
+        reply = page.locator("#loa-chat .loa-kind-answer").last
+        reply.locator("details.loa-card summary").first.click()
+        quote = reply.locator("details.loa-card[open] .loa-quote").first
+        bubble = reply.bounding_box()["width"]
+        card = quote.bounding_box()["width"]
+        split = reply.evaluate(SPLIT_WORDS)
+        users = "#loa-chat [data-testid=user][aria-label]"
+        names = page.evaluate(f"[...document.querySelectorAll('{users}')].map(e => e.getAttribute('aria-label'))")
+        page.screenshot(path=str(OUT / f"layout-{size}.png"), full_page=True)
         browser.close()
-    assert {state: v for state, v in found.items() if v} == {}
+    assert bubble >= 0.85 * width, f"the answer is {bubble:.0f} px wide on a {width} px screen"
+    assert card >= 0.8 * width, f"the source card's quote is {card:.0f} px wide on a {width} px screen"
+    assert split == [], f"words split across lines: {split[:10]}"
+    assert names == [f"user's message: {QUESTION}"]
 
 
 def test_touch_targets_and_skip_link_on_a_phone(serve, real_settings, tmp_path: Path) -> None:  # noqa: ANN001
@@ -104,9 +159,7 @@ def test_touch_targets_and_skip_link_on_a_phone(serve, real_settings, tmp_path: 
 
     url = serve(real_settings.with_(feedback_db=tmp_path / "fb.sqlite3"))
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        page = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True).new_page()
-        page.set_default_timeout(30_000)
+        browser, page = browser_page(p, "phone")
         page.goto(url)
         page.wait_for_selector("#loa-question textarea")
         page.keyboard.press("Tab")
