@@ -1,8 +1,10 @@
 """The QA sets: loading with line-numbered errors, and their schema.
 
-Two splits. ``dev.jsonl`` is for tuning: every threshold, word list and exemplar file
+Three splits. ``dev.jsonl`` is for tuning: every threshold, word list and exemplar file
 in bot/ may be fitted on it. ``test.jsonl`` is locked: written blind to the code, never
-used for tuning, and the only split the CI gate reads (its sha256 is in eval/README.md).
+used for tuning. ``real.jsonl`` is locked too: real parents' questions collected from public
+pages, each with its ``source_url``, labelled blind against the documents. The CI gate reads
+the two locked splits (their sha256 are in eval/README.md).
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from pathlib import Path
 EVAL_DIR = Path(__file__).parent
 DEV_FILE = EVAL_DIR / "dev.jsonl"
 TEST_FILE = EVAL_DIR / "test.jsonl"
-SPLITS = {"dev": DEV_FILE, "test": TEST_FILE}
+REAL_FILE = EVAL_DIR / "real.jsonl"
+SPLITS = {"dev": DEV_FILE, "test": TEST_FILE, "real": REAL_FILE}
+LOCKED = ("test", "real")  # never tuned on; the gate reads these
 QA_FILE = DEV_FILE  # the default for tools that tune: dev only
 PERSONAS = ("family", "staff", "evaluator")
 STYLES = ("misspelt", "no-jargon", "long-story", "several-questions", "terse", "formal", "plain")
