@@ -16,28 +16,36 @@ from loa.settings import PROJECT_ROOT, Settings, SettingsError, configure_offlin
 THRESHOLDS = Path(__file__).parent / "thresholds.toml"
 
 
-def gate_split(results: dict[str, Any]) -> str:
-    """The split the gate reads: the locked test split when the run has it."""
+def gate_splits(results: dict[str, Any]) -> list[str]:
+    """The splits the gate reads: the locked ones the run has (test, real), else the first it has."""
+    from eval.qa import LOCKED
+
     splits = results.get("splits") or {}
-    return "test" if "test" in splits else next(iter(splits), "")
+    return [s for s in LOCKED if s in splits] or list(splits)[:1]
 
 
 def gate(results: dict[str, Any], path: Path = THRESHOLDS) -> dict[str, Any]:
-    """Compare the assistant's numbers on the test split with the committed thresholds."""
+    """Compare the assistant's numbers on each locked split with its committed thresholds
+    ([min] and [max] for test, [real.min] and [real.max] for real)."""
     limits = tomllib.loads(path.read_text(encoding="utf-8"))
-    split = gate_split(results)
-    assistant = results["splits"][split]["systems"]["assistant"]
-    overall = assistant["answers"]["overall"]
-    invented = assistant["invented"]
-    values = {name: (overall.get(name) or {}).get("value") for name in overall}
-    values["invented"] = invented["contacts"] + invented["numbers"] + invented["team_names"]
+    splits = gate_splits(results)
     checks = []
-    for op, table in ((">=", limits.get("min", {})), ("<=", limits.get("max", {}))):
-        for metric, threshold in table.items():
-            value = values.get(metric)
-            ok = value is not None and (value >= threshold if op == ">=" else value <= threshold)
-            checks.append({"metric": metric, "value": value, "threshold": threshold, "op": op, "ok": ok})
-    return {"split": split, "passed": all(c["ok"] for c in checks), "checks": checks}
+    for split in splits:
+        table = limits.get("real", {}) if split == "real" else limits
+        assistant = results["splits"][split]["systems"]["assistant"]
+        overall = assistant["answers"]["overall"]
+        invented = assistant["invented"]
+        values = {name: (overall.get(name) or {}).get("value") for name in overall}
+        values["invented"] = invented["contacts"] + invented["numbers"] + invented["team_names"]
+        values["route_flips"] = (assistant.get("route_noise") or {}).get("rate")
+        for op, bounds in ((">=", table.get("min", {})), ("<=", table.get("max", {}))):
+            for metric, threshold in bounds.items():
+                value = values.get(metric)
+                ok = value is not None and (value >= threshold if op == ">=" else value <= threshold)
+                checks.append(
+                    {"split": split, "metric": metric, "value": value, "threshold": threshold, "op": op, "ok": ok}
+                )
+    return {"split": " and ".join(splits), "passed": all(c["ok"] for c in checks), "checks": checks}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,9 +53,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval", description=__doc__)
     parser.add_argument(
         "--split",
-        choices=["dev", "test", "both"],
-        default="both",
-        help="which split to run: dev (for tuning), test (locked) or both side by side (the default)",
+        choices=["dev", "test", "real", "both", "all"],
+        default="all",
+        help="which split to run: dev (for tuning), test or real (locked), both (dev and test) or all three side "
+        "by side (the default)",
     )
     parser.add_argument("--questions", type=Path, help="run one QA file (JSONL) instead of the splits")
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "eval" / "out", help="report folder")
@@ -75,7 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.questions:
         files = {args.questions.stem: args.questions}
     else:
-        files = {name: path for name, path in SPLITS.items() if args.split in (name, "both")}
+        chosen = {"all": tuple(SPLITS), "both": ("dev", "test")}.get(args.split, (args.split,))
+        files = {name: path for name, path in SPLITS.items() if name in chosen}
     splits = _load_splits(files, args.only)
     if splits is None:
         return 2
@@ -97,7 +107,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.gate:
         for check in results["gate"]["checks"]:
             mark = "ok  " if check["ok"] else "FAIL"
-            print(f"gate {mark} {check['metric']} = {check['value']} ({check['op']} {check['threshold']})")
+            bound = f"{check['op']} {check['threshold']}"
+            print(f"gate {mark} {check['split']}: {check['metric']} = {check['value']} ({bound})")
         return 0 if results["gate"]["passed"] else 1
     return 0
 

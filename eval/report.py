@@ -87,7 +87,7 @@ def _systems(split: dict) -> list[tuple[str, dict]]:
 def _splits(results: dict) -> list[tuple[str, dict]]:
     """Dev before test, then anything else (a --questions file)."""
     splits = results.get("splits") or {}
-    order = {"dev": 0, "test": 1}
+    order = {"dev": 0, "test": 1, "real": 2}
     return [(k, splits[k] or {}) for k in sorted(splits, key=lambda k: (order.get(k, 2), k))]
 
 
@@ -132,14 +132,15 @@ def _split_table(results: dict) -> Block:
     """The assistant's headline figures, one column per split."""
     columns = _assistants(results)
     headers = ["Metric", *[f"{name} (n={_get(results, 'splits', name, 'n_items') or DASH})" for name, _ in columns]]
-    if len(columns) == 2:
-        headers.append("test − dev (points)")
+    named = dict(columns)
+    gaps = [(locked, named[locked]) for locked in ("test", "real") if "dev" in named and locked in named]
+    headers += [f"{locked} − dev (points)" for locked, _ in gaps]
     lower = " (lower is better)"
     rows = []
     for r in _HEADLINE:
         row = [_NAMES[r] + lower * (r in _LOWER_IS_BETTER), *[_headline_cell(r, s) for _, s in columns]]
-        if len(columns) == 2:
-            a, b = (_value(r, s) for _, s in columns)
+        for _, system in gaps:
+            a, b = _value(r, named["dev"]), _value(r, system)
             row.append(f"{(b - a) * 100:+.1f}" if _is_num(a) and _is_num(b) and r in _GAP_METRICS else DASH)
         rows.append(row)
     return ("table", headers, rows)
@@ -237,7 +238,8 @@ def _blocks(results: dict) -> list[Block]:
         ("p", f"Run {meta.get('date', DASH)} on {sizes} questions{only}. Settings: {settings}."),
         (
             "p",
-            "dev is for tuning; test is locked and written blind to the code. Rates are percentages, "
+            "dev is for tuning; test is locked and written blind to the code; real is locked too: real parents' "
+            "questions from public pages, labelled blind against the documents. Rates are percentages, "
             "with the 95% bootstrap interval in brackets.",
         ),
         _split_table(results),
@@ -275,7 +277,7 @@ def _tail_blocks(results: dict) -> list[Block]:
         verdict = "✅ passed" if gate.get("passed") else "❌ failed"
         blocks.append(("p", f"Overall: {verdict} (read on the {gate.get('split') or DASH} split)"))
         checks = [_gate_row(c) for c in gate.get("checks") or []]
-        blocks.append(("table", ["Check", "Value", "Threshold", "Result"], checks))
+        blocks.append(("table", ["Split", "Check", "Value", "Threshold", "Result"], checks))
     else:
         blocks.append(("p", "No gate was applied to this run."))
     for name, split in _splits(results):
@@ -295,7 +297,7 @@ def _tail_blocks(results: dict) -> list[Block]:
 def _gate_row(check: dict) -> list[str]:
     threshold = f"{check.get('op', '')} {_plain(check.get('threshold'))}"
     name = _NAMES.get(check.get("metric"), check.get("metric"))
-    return [name, _plain(check.get("value")), threshold, "✅" if check.get("ok") else "❌"]
+    return [check.get("split") or DASH, name, _plain(check.get("value")), threshold, "✅" if check.get("ok") else "❌"]
 
 
 def _failure_row(f: dict) -> list[str]:

@@ -29,7 +29,7 @@ RETIRED_RULES = {
         re.I,
     ),
 }
-CRISIS_THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
+CRISIS_THRESHOLDS = (0.25, 0.3, 0.35, 0.36, 0.38, 0.4, 0.45, 0.5)
 REPLY_THRESHOLDS = (0.3, 0.4, 0.5, 0.6)
 OPENING_THRESHOLDS = (0.0, 0.4, 0.5, 0.6)
 

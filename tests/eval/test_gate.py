@@ -1,4 +1,4 @@
-"""The CI gate reads the locked test split, never dev."""
+"""The CI gate reads the locked splits (test, and real with its own thresholds), never dev."""
 
 from __future__ import annotations
 
@@ -35,3 +35,14 @@ def test_a_metric_missing_from_the_results_fails(tmp_path: Path) -> None:
     limits = tmp_path / "thresholds.toml"
     limits.write_text("[min]\nroute_accuracy = 0.5\n", encoding="utf-8")
     assert not gate({"splits": {"test": _split(0.7)}}, limits)["passed"]
+
+
+def test_gate_reads_real_with_its_own_thresholds(tmp_path: Path) -> None:
+    limits = tmp_path / "thresholds.toml"
+    limits.write_text("[min]\nkey_facts = 0.5\n[real.min]\nkey_facts = 0.3\n", encoding="utf-8")
+    results = {"splits": {"dev": _split(0.9), "test": _split(0.6), "real": _split(0.35)}}
+    verdict = gate(results, limits)
+    assert verdict["split"] == "test and real" and verdict["passed"]
+    assert [(c["split"], c["threshold"]) for c in verdict["checks"]] == [("test", 0.5), ("real", 0.3)]
+    results["splits"]["real"] = _split(0.2)
+    assert not gate(results, limits)["passed"]
