@@ -18,6 +18,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rebuild", action="store_true", help="re-embed everything into a fresh index")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.add_argument("--services", action="store_true", help="then print the service directory, for staff to check")
+    parser.add_argument(
+        "--questions", action="store_true", help="then print the question bank's coverage by section and stale entries"
+    )
     args = parser.parse_args(argv)
 
     from ingest.manifest import ManifestError
@@ -34,9 +37,25 @@ def main(argv: list[str] | None = None) -> int:
         print("ingest: interrupted; the previous index is still the one in use", file=sys.stderr)
         return 130
     print(report.summary())
+    print(question_bank(settings, detail=args.questions))
     if args.services:
         print_services(settings)
     return 1 if report.skipped else 0
+
+
+def question_bank(settings: Settings, detail: bool = False) -> str:
+    """How the question bank (corpus/questions/) fits the documents as ingested: stale entries, coverage."""
+    from ingest.pipeline import load_corpus
+    from ingest.questions import check, describe
+    from loa.questions import QuestionBank
+
+    bank = QuestionBank.load(settings.corpus_dir / "questions")
+    coverage = check(bank, load_corpus(settings)[0])
+    lines = [describe(coverage) if detail else coverage.summary()]
+    if coverage.stale and not detail:
+        lines.append("  (python -m ingest --questions lists them)")
+    lines += [f"  skipped {error}" for error in bank.errors]
+    return "\n".join(lines)
 
 
 def print_services(settings: Settings) -> None:
