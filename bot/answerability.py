@@ -4,8 +4,10 @@ The signals are the retrieve stage's (the best sentence's similarity, word cover
 chunk's similarity), the composition's (its lead sentence's score, whether it holds the figure a
 'how many' question wants, whether a contact asked for was found) and the understand stage's (a
 service found by name, lay words or meaning; the intent's confidence; whether that service has a
-section of the kind the intent asks for). A logistic regression over them is fitted on the dev
-split by `python -m eval.tune answerability`, which writes bot/data/answerability.json. Without
+section of the kind the intent asks for) and the question bank's (the best sentence's probability
+from the selector, how close the nearest bank question is, how many of its neighbours nothing
+answers). A logistic regression over them is fitted on the dev split by
+`python -m eval.tune answerability`, which writes bot/data/answerability.json. Without
 that file the hand-set Gate rule decides (bot/context.py).
 """
 
@@ -36,6 +38,9 @@ FEATURES = (
     "service_has_section",
     "has_figure",
     "no_contact",
+    "relevance_top",
+    "bank_similarity",
+    "bank_negatives",
 )
 
 
@@ -44,6 +49,7 @@ def features(text: str, evidence: Evidence, composition: Composition) -> np.ndar
     by = understood.services[0].by if understood.services else ""
     wanted = SECTIONS_FOR.get(understood.intent.label, ()) if understood.intent else ()
     has_section = bool(understood.service and wanted and wanted[0] in understood.service.sections)
+    judged = evidence.judged
     return np.array(
         [
             evidence.best_unit,
@@ -58,6 +64,9 @@ def features(text: str, evidence: Evidence, composition: Composition) -> np.ndar
             has_section,
             has_figure(text, composition.text),
             composition.no_contact,
+            judged.top if judged else 0.0,
+            judged.bank_similarity if judged else 0.0,
+            judged.negative_share if judged else 0.0,
         ],
         dtype=np.float64,
     )

@@ -72,3 +72,25 @@ def within_words(lead: list[Unit], bullets: list[Unit], keep: Unit, max_words: i
             break
         lead.remove(drop)
     return lead, bullets
+
+
+def once(lead: list[Unit], bullets: list[Unit]) -> tuple[list[Unit], list[Unit]]:
+    """Each sentence quoted once: a sentence two pages both have (the Pupil Tuition Team's) keeps its first
+    place; the composer cites both pages there (``holders``)."""
+    seen: set[str] = set()
+
+    def keep(unit: Unit) -> bool:
+        key = norm(unit.text)
+        fresh = key not in seen
+        seen.add(key)
+        return fresh
+
+    return [u for u in lead if keep(u)], [u for u in bullets if keep(u)]
+
+
+def holders(unit: Unit, passages: list[Passage]) -> list[Passage]:
+    """The passage a unit is quoted from, then other documents' passages among these with the same sentence."""
+    own = passages[unit.passage]
+    key = norm(unit.text)
+    others = [p for p in passages if p.doc != own.doc and any(norm(u.text) == key for u in split_units(p.text, 0))]
+    return [own, *dict.fromkeys(others)]

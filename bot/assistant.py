@@ -14,16 +14,17 @@ from collections.abc import Callable, Iterator
 
 from bot.answer import Answer, Passage
 from bot.answerability import AnswerabilityModel
-from bot.citing import find_signpost, published_first
+from bot.citing import find_signpost
 from bot.compose import ExtractiveComposer
 from bot.conflicts import ConflictFinder
 from bot.context import Asked, Evidence, Gate
 from bot.facts import CorpusFacts
-from bot.followup import Turn, read_in_context, valid_history
+from bot.followup import Turn, valid_history
 from bot.guard import Screening, screen
 from bot.llm.wiring import writer_from_settings
 from bot.llm.writer import LLMWriter
 from bot.query import QueryExpander, derive_glossary
+from bot.relevance.model import Relevance
 from bot.respond import Responder
 from bot.retrieve import HybridRetriever, RetrievalSettings
 from bot.routing.canonical import canonical
@@ -37,7 +38,7 @@ from bot.stages.retrieve import Retrieve
 from bot.stages.route import RouteStage
 from bot.stages.write import Write
 from bot.understand.stage import Understand
-from bot.wiring import router_for, understand_for
+from bot.wiring import relevance_for, router_for, understand_for
 from bot.wording import MESSAGES
 from loa.settings import Settings
 
@@ -58,6 +59,7 @@ class Bot:
         router: Router | None = None,
         understand: Understand | None = None,
         answerability: AnswerabilityModel | None = None,
+        relevance: Relevance | None = None,
     ) -> None:
         self.top_k = top_k
         self.understand = understand  # None: no service directory (unit tests of the answer stages)
@@ -76,8 +78,12 @@ class Bot:
         self.respond = Responder(self.signpost, self.composer.spell_out)
         self._published_contacts = self.facts.published_contacts  # the screening reads it (eval.tune_route too)
         self.vocabulary = self.facts.vocabulary  # the LLM verifier's word list
-        self.router_stage = RouteStage(router, retriever.embed_query, self.respond)
-        self.retrieve = Retrieve(retriever, expander, composer, self.facts, understand, top_k)
+        names = understand.matcher.by_name if understand is not None else None
+        self.router_stage = RouteStage(
+            router, retriever.embed_query, self.respond, relevance, (lambda text: bool(names(text))) if names else None
+        )
+        self.relevance = relevance  # None: no question bank (unit tests of the answer stages)
+        self.retrieve = Retrieve(retriever, expander, composer, self.facts, understand, top_k, relevance)
         self.writer = writer  # None: extractive answers only; read per question, so a copy may have its own
         self.pipeline = Pipeline(
             [
@@ -105,6 +111,9 @@ class Bot:
             units=store.units_collection(active),
         )
         glossary = derive_glossary(p.text for p in retriever.passages.values())
+        relevance = relevance_for(retriever, settings)
+        if relevance is not None:
+            retriever.use_relevance(relevance)
         bot = cls(
             retriever,
             ExtractiveComposer(retriever.passages, glossary),
@@ -114,6 +123,7 @@ class Bot:
             router=router_for(retriever, settings),
             understand=understand_for(retriever, store, active, settings),
             answerability=AnswerabilityModel.load(),
+            relevance=relevance,
         )
         bot.writer = writer_from_settings(settings, bot)
         bot._source = (settings, store, active.name)
@@ -187,9 +197,8 @@ class Bot:
         yield item
 
     def search(self, question: str, history: list[Turn] | None = None) -> list[Passage]:
-        """Ranked passages for a question, as the answer sees them (up to the retriever's top_k)."""
-        context = read_in_context(" ".join(question.split()), history or [], self.facts.team_keys)
-        return published_first(self.retriever.retrieve(context, self.expander.expand(context)))
+        """Ranked passages for a question, in the order the answer reads them (the answer takes the first top_k)."""
+        return self.retrieve.ranked(" ".join(question.split()), history or [])[3]
 
     def context(self, passage_id: str) -> tuple[str, Passage, str]:
         """A passage with the text of the chunks before and after it in the same section."""

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from bot.answer import Citation, Passage
-from bot.arrange import all_units, arrange, norm, within_words
+from bot.arrange import all_units, arrange, holders, norm, once, within_words
 from bot.citing import cite
 from bot.text import EMAIL, PHONE, Unit, contacts, split_units, terms
 from bot.wording import MESSAGES, PATTERNS, as_item, contact_intent, join_pieces, question_parts, team_key
@@ -31,10 +31,14 @@ class ComposeSettings:
     max_bullets: int = 8
     follow_ratio: float = 0.65  # a further lead sentence must score this share of the first
     next_ratio: float = 0.55  # ... or this share, when it follows the lead in the same passage
+    # with the question bank's selector mixed in, scores spread more: both ratios are this (eval.tune relevance)
+    relevance_ratio: float = 0.4
     w_unit: float = 0.4  # meaning: the sentence's own similarity to the question
     w_lexical: float = 0.3  # words shared with the question (and its expansions)
     w_passage: float = 0.3  # the passage's similarity and rank
     min_chars: int = 30  # shorter units only answer when they hold a contact
+    # the question bank's sentence selector (bot/relevance/), mixed in where the bot has one (fitted on dev)
+    w_relevance: float = 0.3
     # a cap on an answer's words before its contact lines; 0 is none. 120 cost 2.2 points of key facts on
     # dev (62.4% -> 60.2%, long lists lose items) while the median stays at 94-96 words: off
     max_words: int = 0
@@ -101,9 +105,17 @@ class ExtractiveComposer:
         return max(self._lexical(p.section + " " + p.text, weights) for p in passages[:3])
 
     def score_units(
-        self, question: str, expanded: str, passages: list[Passage], unit_sims: list[dict[int, float]]
+        self,
+        question: str,
+        expanded: str,
+        passages: list[Passage],
+        unit_sims: list[dict[int, float]],
+        relevance: dict[tuple[str, int], float] | None = None,
     ) -> list[tuple[float, float, Unit]]:
-        """(score, similarity, unit) for every unit of the passages, best first."""
+        """(score, similarity, unit) for every unit of the passages, best first.
+
+        ``relevance``: the sentence selector's probability for each candidate (chunk id, position); a unit
+        it did not consider counts as 0 there."""
         c = self.config
         weights = self._weights(question, expanded)
         quantity = bool(PATTERNS["quantity"].search(question))
@@ -121,6 +133,9 @@ class ExtractiveComposer:
                 sim = sims.get(unit.position, passage.dense)
                 lexical = 0.8 * self._lexical(unit.text, weights) + 0.2 * section_match
                 score = c.w_unit * max(sim, 0.0) + c.w_lexical * lexical + c.w_passage * passage_score
+                if relevance is not None:
+                    chosen = relevance.get((passage.id, unit.position), 0.0)
+                    score = (1 - c.w_relevance) * score + c.w_relevance * chosen
                 if len(unit.text) < c.min_chars:
                     score *= 0.3  # fragments, and bare 'Phone: ...' lines: the contact line gives those with their team
                 if testimonial_section or _TESTIMONIAL.search(unit.text):
@@ -143,9 +158,10 @@ class ExtractiveComposer:
         passages: list[Passage],
         unit_sims: list[dict[int, float]],
         wants_contact: bool = False,
+        relevance: dict[tuple[str, int], float] | None = None,
     ) -> Composition:
         c = self.config
-        scored = self.score_units(question, expanded, passages, unit_sims)
+        scored = self.score_units(question, expanded, passages, unit_sims, relevance)
         if not scored:
             return Composition("", [], [])
         units = {(u.passage, u.position): u for u in all_units(passages)}
@@ -158,7 +174,8 @@ class ExtractiveComposer:
             if norm(unit.text) in seen:
                 continue  # the same sentence on the other page
             follows = unit.passage == best.passage and 0 < unit.position - best.position <= 2
-            good_enough = score >= c.follow_ratio * best_score or (follows and score >= c.next_ratio * best_score)
+            follow, after = (c.relevance_ratio,) * 2 if relevance is not None else (c.follow_ratio, c.next_ratio)
+            good_enough = score >= follow * best_score or (follows and score >= after * best_score)
             if good_enough and (unit.passage == best.passage or (unit.passage <= 1 and not unit.bullet)):
                 chosen.append(unit)
                 seen.add(norm(unit.text))
@@ -171,7 +188,7 @@ class ExtractiveComposer:
             )
             if best_part is not None and self._lexical(best_part[2].text, weights) >= 0.4:
                 chosen.append(best_part[2])
-        lead, bullets = arrange(chosen, units, c.max_bullets)
+        lead, bullets = once(*arrange(chosen, units, c.max_bullets))
         passages, bullets = self._continue_lists(lead, bullets, passages)
         if c.max_words:
             lead, bullets = within_words(lead, bullets, best, c.max_words)
@@ -182,8 +199,8 @@ class ExtractiveComposer:
 
         pieces: list[str] = []
         if lead:
-            pieces.append(" ".join(f"{u.text} [{cite(citations, passages[u.passage])}]" for u in lead))
-        pieces += [f"{as_item(u.text)} [{cite(citations, passages[u.passage])}]" for u in bullets]
+            pieces.append(" ".join(f"{u.text} {_marks(u, passages, citations)}" for u in lead))
+        pieces += [f"{as_item(u.text)} {_marks(u, passages, citations)}" for u in bullets]
         if wants_contact or contact_intent(question):
             pieces += self._contact_piece(passages, passages[best.passage], lead + bullets, citations)
         used = [(passages[u.passage].id, u.position) for u in lead + bullets]
@@ -292,3 +309,8 @@ class ExtractiveComposer:
             text_so_far += piece
             out.append(piece)
         return out, expansions
+
+
+def _marks(unit: Unit, passages: list[Passage], citations: list[Citation]) -> str:
+    """'[1]', or '[1] [2]' for a sentence two documents both hold."""
+    return " ".join(f"[{cite(citations, p)}]" for p in holders(unit, passages))

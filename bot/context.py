@@ -16,6 +16,7 @@ from bot.answer import Citation, Passage
 from bot.compose import Composition
 from bot.guard import Screening
 from bot.llm.writer import LLMWriter
+from bot.relevance.model import Judged
 from bot.routing.router import Route
 from bot.understand.stage import Understanding
 
@@ -73,3 +74,4 @@ class Evidence:
     question: str = ""  # the message itself (context differs for a follow-up)
     vector: np.ndarray | None = None  # the context's embedding, reused rather than computed again
     understood: Understanding = field(default_factory=Understanding)
+    judged: Judged | None = None  # what the question bank's relevance model says (None: no bank)

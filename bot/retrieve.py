@@ -27,10 +27,12 @@ class RetrievalSettings:
     dense_k: int = 10  # candidates from each retriever before fusion
     sparse_k: int = 10
     sentence_k: int = 10  # 0 turns off the best-sentence retriever
+    relevance_k: int = 10  # chunks from the question bank's relevance model (when the bot has one); 0: off
     # chosen with `python -m eval.tune retrieval` (eval/README.md): distance-based fusion with
     # these weights beat reciprocal rank on MRR (0.722 vs 0.670) and hit@1 (0.59 vs 0.50)
     mode: str = "dist_based_score"
     weights: tuple[float, ...] | None = (0.3, 0.4, 0.3)  # per retriever: dense, BM25, best sentence
+    relevance_weight: float = 2.0  # the relevance leg's weight beside those (`python -m eval.tune relevance`)
     expand_dense: bool = False  # embed the expanded question instead of the question
 
 
@@ -70,7 +72,13 @@ class HybridRetriever:
             ChromaVectorStore(chroma_collection=collection), embed_model=embed_model
         )
         self._index = index
+        self.relevance = None  # bot/relevance/: set by use_relevance when the bot has a question bank
         self._build_fusion(config)
+
+    def use_relevance(self, relevance) -> None:  # noqa: ANN001 - bot.relevance.model.Relevance
+        """Add the question bank's relevance model to the fused retrievers."""
+        self.relevance = relevance
+        self._build_fusion(self.config)
 
     def _build_fusion(self, config: RetrievalSettings) -> None:
         from llama_index.core.llms import MockLLM
@@ -85,6 +93,12 @@ class HybridRetriever:
             retrievers.append(BM25Retriever(nodes=self.nodes, similarity_top_k=min(config.sparse_k, len(self.nodes))))
         if config.sentence_k and self._unit_rows:
             retrievers.append(BestSentenceRetriever(self, config.sentence_k))
+        weights = list(config.weights[: len(retrievers)]) if config.weights else None
+        if config.relevance_k and self.relevance is not None:
+            from bot.relevance.retriever import RelevanceRetriever
+
+            retrievers.append(RelevanceRetriever(self.relevance, self.nodes, config.relevance_k))
+            weights = weights + [config.relevance_weight] if weights else None
         self.fusion = QueryFusionRetriever(
             retrievers,
             mode=config.mode,
@@ -92,7 +106,7 @@ class HybridRetriever:
             use_async=False,
             similarity_top_k=config.top_k,
             llm=MockLLM(),
-            retriever_weights=list(config.weights[: len(retrievers)]) if config.weights else None,
+            retriever_weights=weights,
         )
 
     def embed_query(self, text: str) -> np.ndarray:

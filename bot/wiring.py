@@ -1,6 +1,6 @@
-"""Builds the trained stages from settings: the route classifier and the understand stage.
+"""Builds the trained stages from settings: the route classifier, the understand stage and relevance.
 
-Both train once on their exemplar files and are loaded from the cache after that.
+Each trains once on its data files (exemplars, the question bank) and is loaded from the cache after that.
 """
 
 from __future__ import annotations
@@ -31,3 +31,11 @@ def understand_for(retriever: HybridRetriever, store, active, settings: Settings
     for p in retriever.passages.values():
         texts[p.section] = texts.get(p.section, "") + " " + p.text
     return Understand(ServiceMatcher.from_collection(store.services_collection(active), texts), intents)
+
+
+def relevance_for(retriever: HybridRetriever, settings: Settings):  # noqa: ANN201 - Relevance | None
+    """The question bank's relevance model (bot/relevance/), trained once per bank and index; None without a bank."""
+    from bot.relevance.model import Relevance
+
+    model_id = str(getattr(retriever.embed_model, "model_name", "") or "model")
+    return Relevance.from_defaults(retriever, settings.corpus_dir / "questions", settings.cache_dir, model_id)

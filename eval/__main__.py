@@ -65,6 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-speed", action="store_true", help="skip cold-start and ingest timings")
     parser.add_argument("--gate", action="store_true", help="exit 1 if a threshold in eval/thresholds.toml fails")
     parser.add_argument(
+        "--ablation", action="store_true", help="also run the question bank's relevance parts each alone (slower)"
+    )
+    parser.add_argument(
         "--llm",
         nargs="?",
         const="env",
@@ -95,7 +98,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
         with _llm_settings(settings, args.llm) as llm_settings:
-            results = run(settings, splits, baselines=not args.no_baselines, speed=not args.no_speed, llm=llm_settings)
+            results = run(
+                settings,
+                splits,
+                baselines=not args.no_baselines,
+                speed=not args.no_speed,
+                llm=llm_settings,
+                ablation=args.ablation,
+            )
     except (IndexUnavailable, SettingsError, ServerUnavailable) as err:
         print(f"eval: {err}", file=sys.stderr)
         return 2
@@ -158,6 +168,7 @@ def run(
     baselines: bool,
     speed: bool,
     llm: Settings | None = None,
+    ablation: bool = False,
 ) -> dict[str, Any]:
     """Every system on every split (the same bot and index), then speed once."""
     from bot.assistant import Bot
@@ -172,6 +183,11 @@ def run(
         name: _run_split(bot, docs, locator, items, errors, baselines=baselines, llm=llm)
         for name, (items, errors) in splits.items()
     }
+    if ablation and bot.relevance is not None:
+        from eval.tune_relevance import ablation as designs
+
+        for name, (items, _) in splits.items():
+            results_by_split[name]["ablation"] = designs(bot, items, locator)
     first = next(iter(results_by_split.values()))["systems"]["assistant"]["latency_ms"]
     timings: dict[str, Any] = {"warm_p50_ms": first["p50"], "warm_p95_ms": first["p95"]}
     timings.update(route_speed(bot, next(iter(splits.values()))[0]))

@@ -61,6 +61,7 @@ class Scored:
     latency_ms: float = 0.0
     rank: int | None = None  # first retrieved passage holding evidence
     words: int | None = None  # answer length: key facts are easier to hit with more words
+    oracle: float | None = None  # share of key facts the passages the answer was composed from hold
     contacts_given: float | None = None  # share of the expected answer's emails and phone numbers it gave
     expected_route: str = "answer"  # what the message should be routed to (eval/qa.py ROUTES)
     route: str = "answer"  # what it was routed to
@@ -207,7 +208,16 @@ ANSWER_METRICS = (
     "citation_recall",
     "words",
     "contacts_given",
+    "oracle",
 )
+
+
+def oracle(item: QAItem, passages_text: str) -> float | None:
+    """The ceiling for an extractive answer on this retrieval: key facts present in its passages."""
+    if item.refusal_expected or not item.key_facts:
+        return None
+    held = normalise(passages_text)
+    return sum(normalise(f) in held for f in item.key_facts) / len(item.key_facts)
 
 
 def route_metrics(rows: Sequence[Scored]) -> dict[str, dict]:

@@ -12,19 +12,19 @@ import json
 import re
 from pathlib import Path
 
-from eval.plots import category_plot, latency_plot
+from eval.plots import category_plot
 from eval.render import DASH, Block, to_html, to_markdown
-from eval.render import clip as _clip
 from eval.render import get_path as _get
 from eval.render import is_num as _is_num
 from eval.render import num as _num
-from eval.render import plain as _plain
 from eval.render import rate as _rate
 from eval.report_llm import generation_blocks as _generation_blocks
+from eval.report_tail import ablation_blocks, tail_blocks
 
 _NAMES = {
     "key_facts": "Key facts found",
     "key_facts_all": "All key facts found",
+    "oracle": "Key facts in the passages answered from (the ceiling)",
     "citation_precision": "Citation precision",
     "citation_recall": "Citation recall",
     "refusal_precision": "Refusal precision",
@@ -64,18 +64,6 @@ _LOWER_IS_BETTER = {
 _GAP_METRICS = tuple(k for k in _HEADLINE if k not in {"invented", "p50", "p95", "words", "words_median", "mrr"})
 GAP_POINTS = 5.0
 _BREAKDOWN = ("key_facts", "citation_recall", "refusal_accuracy", "route_accuracy")
-_SPEED = (
-    ("warm_p50_ms", "Warm answer latency, median", " ms"),
-    ("warm_p95_ms", "Warm answer latency, 95th percentile", " ms"),
-    ("route_p50_ms", "Route stage beyond the embedding, median", " ms"),
-    ("route_p95_ms", "Route stage beyond the embedding, 95th percentile", " ms"),
-    ("cold_start_s", "Cold start", " s"),
-    ("ingest_full_s", "Full ingest", " s"),
-    ("ingest_noop_s", "Ingest with nothing changed", " s"),
-    ("answer_peak_memory_mb", "Peak memory, answering process", " MB"),
-    ("ingest_peak_memory_mb", "Peak memory, full ingest", " MB"),
-    ("eval_peak_memory_mb", "Peak memory, this benchmark run", " MB"),
-)
 
 
 def _systems(split: dict) -> list[tuple[str, dict]]:
@@ -258,51 +246,7 @@ def _blocks(results: dict) -> list[Block]:
             ("ul", _ratio_lines(split) or ["No baseline ratios were computed."]),
             *_generation_blocks(split.get("systems") or {}),
         ]
-    return blocks + _tail_blocks(results)
-
-
-def _tail_blocks(results: dict) -> list[Block]:
-    speed = results.get("speed") or {}
-    rows = [[name, _num(speed.get(key), unit)] for key, name, unit in _SPEED]
-    rows += [[k, _plain(v)] for k, v in speed.items() if k not in {key for key, _, _ in _SPEED}]
-    first = next(iter(_assistants(results)), ("", {}))[1]
-    blocks: list[Block] = [
-        ("h2", "Speed"),
-        ("table", ["Measure", "Value"], rows),
-        ("svg", latency_plot(_get(first, "latency_ms", "samples"))),
-    ]
-    gate = results.get("gate")
-    blocks.append(("h2", "Quality gate"))
-    if isinstance(gate, dict):
-        verdict = "✅ passed" if gate.get("passed") else "❌ failed"
-        blocks.append(("p", f"Overall: {verdict} (read on the {gate.get('split') or DASH} split)"))
-        checks = [_gate_row(c) for c in gate.get("checks") or []]
-        blocks.append(("table", ["Split", "Check", "Value", "Threshold", "Result"], checks))
-    else:
-        blocks.append(("p", "No gate was applied to this run."))
-    for name, split in _splits(results):
-        failures = [_failure_row(f) for f in split.get("failures") or []]
-        headers = ["ID", "Category", "Question", "What went wrong", "Answer (start)"]
-        listed = ("table", headers, failures) if failures else ("p", "No failures.")
-        blocks += [("h2", f"Failure examples ({name})"), listed]
-        invented = [
-            f"{s.get('label') or k}: {ex}" for k, s in _systems(split) for ex in _get(s, "invented", "examples") or []
-        ]
-        blocks += [("h2", f"Invented details ({name})"), ("ul", invented) if invented else ("p", "None found.")]
-        errors = split.get("errors") or []
-        blocks += [("h2", f"Malformed question lines ({name})"), ("ul", errors) if errors else ("p", "None.")]
-    return blocks
-
-
-def _gate_row(check: dict) -> list[str]:
-    threshold = f"{check.get('op', '')} {_plain(check.get('threshold'))}"
-    name = _NAMES.get(check.get("metric"), check.get("metric"))
-    return [check.get("split") or DASH, name, _plain(check.get("value")), threshold, "✅" if check.get("ok") else "❌"]
-
-
-def _failure_row(f: dict) -> list[str]:
-    head = [f.get(k) or DASH for k in ("id", "category", "question")]
-    return [*head, "; ".join(map(str, f.get("missing") or [])), _clip(f.get("answer") or "")]
+    return blocks + ablation_blocks(results) + tail_blocks(results)
 
 
 def markdown_summary(results: dict) -> str:

@@ -19,6 +19,7 @@ from eval.metrics import (
     confusion,
     grouped,
     locate_all,
+    oracle,
     retrieval_metrics,
     score_answer,
     summarise,
@@ -169,6 +170,8 @@ def run_assistant(
         refused = answer.refused and answer.kind != "crisis"
         row = score_answer(item, answer.answer, refused, cited, spans, answer.expansions, answer.latency_ms)
         row.route = route_of(answer)
+        if item.answerable and item.key_facts and item.category != "crisis" and hasattr(bot, "gather"):
+            row.oracle = oracle(item, " ".join(p.text for p in bot.gather(item.question, history).passages))
         rows.append(row)
         if spans and item.answerable:
             ranks.append(_rank(bot.search(item.question, history), spans))

@@ -7,6 +7,7 @@
   python -m eval.tune answerability fits the answerability model (bot/data/answerability.json)
   python -m eval.tune verify        support thresholds for generated sentences (bot/llm/verify.py)
   python -m eval.tune route         route-stage thresholds and the rules kept beside its classifier
+  python -m eval.tune relevance     the question bank's relevance parts, each alone and together (ablation)
 
 Every sweep reads the dev split only. Results are printed as Markdown tables; eval/README.md records
 the last run.
@@ -75,7 +76,9 @@ def retrieval_table(bot, items, locator, variants: dict[str, object]) -> list[st
 def main(argv: list[str] | None = None) -> int:
     configure_offline()
     parser = argparse.ArgumentParser(prog="python -m eval.tune", description=__doc__)
-    parser.add_argument("what", choices=["retrieval", "answers", "chunks", "gate", "verify", "route", "answerability"])
+    parser.add_argument(
+        "what", choices=["retrieval", "answers", "chunks", "gate", "verify", "route", "answerability", "relevance"]
+    )
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     from bot.retrieve import RetrievalSettings
@@ -108,6 +111,10 @@ def main(argv: list[str] | None = None) -> int:
         from eval.tune_route import route_table
 
         print(route_table(settings))
+    elif args.what == "relevance":
+        from eval.tune_relevance import VARIANTS, relevance_table
+
+        print(relevance_table(*_setup(settings), VARIANTS))
     else:
         print(chunks_table(settings))
     return 0

@@ -18,6 +18,9 @@ from loa.settings import Settings
 
 C_VALUES = (0.1, 0.3, 1.0, 3.0)
 THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9)
+# a false refusal (an answer the documents hold, withheld) costs a family more than an answer to a question
+# they don't cover, which ends with the signpost anyway: only settings at or under this many are chosen
+MAX_FALSE_REFUSALS = 0.02
 
 
 def decide_stage_rows(bot, items) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001
@@ -27,7 +30,7 @@ def decide_stage_rows(bot, items) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN
     from bot.guard import screen
 
     rows, labels = [], []
-    frame, direct = bot.pipeline.stages[0], bot.pipeline.stages[1]
+    frame, direct, decide = bot.pipeline.stages[0], bot.pipeline.stages[1], bot.pipeline.stages[3]
     for item in items:
         checked = screen(item.question, bot.max_chars, bot.facts.published_contacts)
         route = bot.route(bot.screen_for_route(item.question), list(item.history))
@@ -37,10 +40,7 @@ def decide_stage_rows(bot, items) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN
         evidence = bot.gather(checked.question, list(item.history))
         if not evidence.passages:
             continue
-        u = evidence.understood
-        composition = bot.composer.compose(
-            evidence.question, evidence.expanded, evidence.passages, evidence.unit_sims, wants_contact=u.wants_contact
-        )
+        composition = decide.composition(evidence)
         rows.append(features(checked.question, evidence, composition))
         labels.append(int(item.refusal_expected))
     return np.array(rows), np.array(labels)
@@ -70,9 +70,10 @@ def answerability_table(settings: Settings) -> str:
         for t in THRESHOLDS:
             refused = p >= t
             acc, recall, false = (refused == y).mean(), refused[y == 1].mean(), refused[y == 0].mean()
-            scored.append((acc, -false, c, t))
+            scored.append((false <= MAX_FALSE_REFUSALS, acc, recall, -c, t))
             out.append(f"| {c} | {t} | {acc:.3f} | {recall:.3f} | {false:.3f} |")
-    _, _, c, t = max(scored)
+    *_, c, t = max(scored)  # within the false-refusal cap: accuracy, then recall, then the stronger regularisation
+    c = -c
     final = make_pipeline(StandardScaler(), LogisticRegression(C=c, class_weight="balanced", max_iter=2000)).fit(x, y)
     scaler, lr = final[0], final[-1]
     data: dict[str, Any] = {

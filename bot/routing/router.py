@@ -41,6 +41,9 @@ class RouteSettings:
     reply_threshold: float = 0.5  # a fixed-reply route needs this much probability, else it is a question
     # advice and injection answer too, but open with a fixed line ("I can't decide ..."): only when this sure
     opening_threshold: float = 0.6
+    # a vague or out-of-scope message whose nearest question-bank question (one the documents answer) is at
+    # least this close is a question (dev: 0.69 was the closest vague or off-topic one, 0.86 a real question)
+    bank_answers: float = 0.78
     model: RouteModelSettings = field(default_factory=RouteModelSettings)
 
 

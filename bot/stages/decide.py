@@ -67,13 +67,13 @@ class Decide:
             reason = MESSAGES["no_figure"] if needs_figure(checked.question) and evidence.passages else None
             return self.respond.refuse(asked.question, reason, opening=asked.opening, notes=asked.notes)
         asked.composition = composition
-        self._add_service_contacts(asked, evidence)
-        self._say_what_is_missing(asked, evidence)
         asked.pieces, asked.citations, asked.used = (
             list(composition.pieces),
             list(composition.citations),
             composition.used,
         )
+        self._add_service_contacts(asked, evidence)  # after the pieces are the composition's: it adds to them
+        self._say_what_is_missing(asked, evidence)
         return None
 
     def compose_if_answered(self, text: str, evidence: Evidence) -> Composition | None:
@@ -83,13 +83,7 @@ class Decide:
         found_service = evidence.understood.service is not None and evidence.best_unit >= self.gate.floor_dense
         if self.model is None and not (self.gate.answers(evidence.best_unit, evidence.coverage) or found_service):
             return None
-        composition = self.composer.compose(
-            evidence.question,
-            evidence.expanded,
-            evidence.passages,
-            evidence.unit_sims,
-            wants_contact=evidence.understood.wants_contact,
-        )
+        composition = self.composition(evidence)
         if self.model is not None:
             if not self.model.answers(features(text, evidence, composition)):
                 return None
@@ -101,6 +95,17 @@ class Decide:
         ):
             return None  # a contact for something the documents only mention in passing
         return composition
+
+    def composition(self, evidence: Evidence) -> Composition:
+        """The extractive composition of the retrieved passages, with the question bank's relevance if any."""
+        return self.composer.compose(
+            evidence.question,
+            evidence.expanded,
+            evidence.passages,
+            evidence.unit_sims,
+            wants_contact=evidence.understood.wants_contact,
+            relevance=evidence.judged.by_place if evidence.judged is not None else None,
+        )
 
     def _add_service_contacts(self, asked: Asked, evidence: Evidence) -> None:
         """Who/how/where about a service the directory has contact lines for: end with them, as written."""
@@ -131,7 +136,7 @@ class Decide:
         """Half answered: 'how do I get their help?' about a service whose pages never say how."""
         understood = evidence.understood
         service, intent = understood.service, understood.intent
-        if service is None or intent is None or understood.services[0].by == "meaning":
+        if service is None or intent is None or understood.services[0].by in ("meaning", "relevance"):
             return
         if intent.label == "request" and intent.confidence >= self.sure_intent and "request" not in service.sections:
             asked.gaps.append(MESSAGES["no_request"].format(service=service.name))

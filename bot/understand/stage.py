@@ -22,6 +22,8 @@ from loa.services import Service
 class UnderstandSettings:
     max_added: int = 2  # the service's best passages added when retrieval missed them
     kind_bonus: float = 0.05  # similarity bonus for a section whose kind answers the intent
+    # no service named or meant: the service of the question bank's best sentence, when at least this likely
+    by_relevance: float = 0.3
 
 
 @dataclass
@@ -54,18 +56,25 @@ class Understand:
         vector: np.ndarray,
         own_vector: np.ndarray | None = None,
         history: list[dict[str, str]] | None = None,
+        best: tuple[str, float] | None = None,
     ) -> Understanding:
-        """``context`` is the question read with the one before when it is a follow-up; ``vector`` embeds it.
+        """``context`` is the question read with the one before when it is a follow-up; ``vector`` embeds it;
+        ``best``: the section of the question bank's best sentence for it, and that sentence's probability.
 
         A follow-up naming no service keeps the one the last answer named, else the one in the context.
+        A question that names none and means none is about the service of its best sentence, if likely.
         """
         intent = self.intents.classify(question, own_vector) if self.intents is not None else None
         services = self.matcher.match(question, own_vector if own_vector is not None else vector)
-        if services or context == question:
-            return Understanding(intent, services)
-        answers = [t.get("content", "") for t in history or [] if t.get("role") == "assistant"]
-        services = (self.matcher.by_name(answers[-1]) if answers else []) or self.matcher.match(context, vector)
-        return Understanding(intent, services, carried=bool(services))
+        carried = False
+        if not services and context != question:
+            answers = [t.get("content", "") for t in history or [] if t.get("role") == "assistant"]
+            services = (self.matcher.by_name(answers[-1]) if answers else []) or self.matcher.match(context, vector)
+            carried = bool(services)
+        owner = self.matcher.service_of(best[0]) if best is not None and best[1] >= self.settings.by_relevance else None
+        if not services and owner is not None:
+            services = [ServiceMatch(owner, best[1], "relevance")]  # type: ignore[index]
+        return Understanding(intent, services, carried=carried)
 
     def rerank(
         self,
@@ -99,7 +108,7 @@ class Understand:
             (p for p in all_passages.values() if p.section in labels and p.id not in have), key=lambda p: -fit(p)
         )
         added = [replace(p, dense=sims.get(p.id, 0.0)) for p in missing[: self.settings.max_added]]
-        if understood.services[0].by == "meaning":
+        if understood.services[0].by in ("meaning", "relevance"):
             return passages + added
         ours = [p for p in passages if p.section in labels] + added
         return ours + [p for p in passages if p.section not in labels]
