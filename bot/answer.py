@@ -95,6 +95,21 @@ class Answer:
     route: str = ""
     route_confidence: float | None = None
     suggestions: list[str] = field(default_factory=list)  # questions to offer when the message was vague
+    intent: str = ""  # what the question wanted to know (bot/understand/), when it got that far
+    service: str = ""  # the service it was about, if one was found
+
+    @property
+    def outcome(self) -> str:
+        """For the question log: answered, partly (the documents answer part), declined, crisis, reply or error."""
+        if self.kind == "crisis":
+            return "crisis"
+        if self.kind == "error":
+            return "error"
+        if self.route in ("chitchat", "vague", "non_english"):
+            return "reply"
+        if self.refused:
+            return "declined"
+        return "partly" if "half-answered" in self.notes else "answered"
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

@@ -227,7 +227,12 @@ class Bot:
     def _answer(self, question: str, history: list[Turn], on_piece: Callable[[str], None] | None = None) -> Answer:
         checked = screen(question, self.max_chars, self._published_contacts)
         route = self.router_stage.route(self.screen_for_route(question), history)
-        answer = self.pipeline.run(Asked(question, history, checked, route, on_piece, writer=self.writer))
+        asked = Asked(question, history, checked, route, on_piece, writer=self.writer)
+        answer = self.pipeline.run(asked)
+        if asked.evidence is not None:  # what it was understood to ask, for the question log
+            understood = asked.evidence.understood
+            answer.intent = understood.intent.label if understood.intent else ""
+            answer.service = understood.service.name if understood.service else ""
         return self.router_stage.finish(question, route, answer)
 
     @property

@@ -1,9 +1,9 @@
-"""Thumbs up/down on answers, kept in SQLite.
+"""Thumbs up/down on answers, kept in the app's database (SQLite by default, or Postgres).
 
 Every text a person could have typed (question, answer, comment) passes through
 ``bot.privacy.redact`` before it is written. A write returns only after its
-transaction has committed (WAL, ``synchronous=FULL``), so an acknowledged record
-survives the process being killed. Any SQLite or disk error becomes a
+transaction has committed (SQLite: WAL, ``synchronous=FULL``), so an acknowledged record
+survives the process being killed. Any database or disk error becomes a
 :class:`FeedbackError` with a short message, for the caller to show.
 """
 
@@ -11,29 +11,21 @@ from __future__ import annotations
 
 import csv
 import json
-import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.privacy import redact
+from feedback.db import Database, DatabaseError, reason, sqlite_url
+from feedback.schema import feedback
 
 COLUMNS = ("id", "created_at", "rating", "comment", "question", "answer", "citations", "kind")
 MAX_TEXT = 20_000  # characters kept of any one field
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS feedback (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    created_at TEXT NOT NULL,
-    rating INTEGER NOT NULL CHECK (rating IN (-1, 1)),
-    comment TEXT NOT NULL DEFAULT '',
-    question TEXT NOT NULL DEFAULT '',
-    answer TEXT NOT NULL DEFAULT '',
-    citations TEXT NOT NULL DEFAULT '[]',
-    kind TEXT NOT NULL DEFAULT 'answer'
-)
-"""
 
 
 class FeedbackError(RuntimeError):
@@ -55,48 +47,35 @@ def _citations(citations: Iterable[Any]) -> str:
 
 
 class FeedbackStore:
-    def __init__(self, path: Path, timeout: float = 3.0) -> None:
-        self.path = Path(path)
+    """Feedback in the app's database (feedback/db.py): a SQLite file by default, or any SQLAlchemy URL."""
+
+    def __init__(self, where: Path | str, timeout: float = 3.0) -> None:
+        """``where``: a SQLite file, or a database URL (``sqlite:///...``, ``postgresql+psycopg://...``)."""
+        text_ = str(where)
+        self.url = text_ if "://" in text_ else sqlite_url(where)
+        self.path = Path(self.url.split("///", 1)[1]) if self.url.startswith("sqlite:///") else None
         self.timeout = timeout
 
-    @contextmanager
-    def _connect(self, readonly: bool = False) -> Iterator[sqlite3.Connection]:
-        conn = None
+    def _db(self, readonly: bool = False) -> Database:
+        if readonly and self.path is not None and not self.path.exists():
+            raise FeedbackError(f"there is no feedback database at {self.path} yet")
         try:
-            if readonly:
-                if not self.path.exists():
-                    raise FeedbackError(f"there is no feedback database at {self.path} yet")
-                conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=self.timeout)
-            else:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute("PRAGMA synchronous=FULL")
-                conn.execute(_SCHEMA)
-            conn.row_factory = sqlite3.Row
-            yield conn
-        except (sqlite3.Error, OSError) as err:
-            action = "read" if readonly else "saved"
-            raise FeedbackError(f"feedback could not be {action} ({_reason(err)})") from err
-        finally:
-            if conn is not None:
-                conn.close()
+            return Database.open(self.url, self.timeout)
+        except DatabaseError as err:
+            raise FeedbackError(f"feedback could not be {'read' if readonly else 'saved'} ({err})") from err
 
-    def _write(self, sql: str, params: tuple[Any, ...]) -> int:
-        """Run one statement in its own transaction; return only once it has committed."""
-        with self._connect() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                cursor = conn.execute(sql, params)
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            return int(cursor.lastrowid or cursor.rowcount)
+    @contextmanager
+    def _transaction(self, readonly: bool = False) -> Iterator[Any]:
+        """One transaction; it has committed when the block ends. Database errors become FeedbackError."""
+        try:
+            with self._db(readonly).engine.begin() as conn:
+                yield conn
+        except (SQLAlchemyError, OSError) as err:
+            raise FeedbackError(f"feedback could not be {'read' if readonly else 'saved'} ({reason(err)})") from err
 
     def journal_mode(self) -> str:
-        with self._connect() as conn:
-            return str(conn.execute("PRAGMA journal_mode").fetchone()[0])
+        with self._transaction() as conn:
+            return str(conn.exec_driver_sql("PRAGMA journal_mode").scalar())
 
     def add(
         self,
@@ -106,31 +85,42 @@ class FeedbackStore:
         citations: Iterable[Any] = (),
         kind: str = "answer",
         comment: str = "",
+        question_id: str | None = None,
     ) -> int:
         """Store one rating (+1 or -1); returns its id once committed."""
         if rating not in (1, -1):
             raise ValueError("rating must be 1 or -1")
-        created = datetime.now(UTC).isoformat(timespec="seconds")
-        return self._write(
-            "INSERT INTO feedback (created_at, rating, comment, question, answer, citations, kind)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (created, rating, _clean(comment), _clean(question), _clean(answer), _citations(citations), kind[:40]),
-        )
+        row = {
+            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "rating": rating,
+            "comment": _clean(comment),
+            "question": _clean(question),
+            "answer": _clean(answer),
+            "citations": _citations(citations),
+            "kind": kind[:40],
+            "question_id": question_id,
+        }
+        with self._transaction() as conn:
+            return int(conn.execute(insert(feedback).values(**row)).inserted_primary_key[0])
 
     def set_rating(self, record_id: int, rating: int) -> None:
         if rating not in (1, -1):
             raise ValueError("rating must be 1 or -1")
-        self._write("UPDATE feedback SET rating = ? WHERE id = ?", (rating, record_id))
+        with self._transaction() as conn:
+            conn.execute(update(feedback).where(feedback.c.id == record_id).values(rating=rating))
 
     def set_comment(self, record_id: int, comment: str) -> None:
-        self._write("UPDATE feedback SET comment = ? WHERE id = ?", (_clean(comment), record_id))
+        with self._transaction() as conn:
+            conn.execute(update(feedback).where(feedback.c.id == record_id).values(comment=_clean(comment)))
 
     def delete(self, record_id: int) -> None:
-        self._write("DELETE FROM feedback WHERE id = ?", (record_id,))
+        with self._transaction() as conn:
+            conn.execute(delete(feedback).where(feedback.c.id == record_id))
 
     def rows(self) -> list[dict[str, Any]]:
-        with self._connect(readonly=True) as conn:
-            return [dict(r) for r in conn.execute(f"SELECT {', '.join(COLUMNS)} FROM feedback ORDER BY id")]
+        with self._transaction(readonly=True) as conn:
+            result = conn.execute(select(*[feedback.c[c] for c in COLUMNS]).order_by(feedback.c.id))
+            return [dict(r._mapping) for r in result]
 
     def export_csv(self, out: TextIO) -> int:
         """Write every record as CSV (with a header); returns the number of records."""
@@ -147,8 +137,3 @@ def _cell(value: Any) -> Any:
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
-
-
-def _reason(err: BaseException) -> str:
-    text = str(err).strip() or type(err).__name__
-    return text.splitlines()[0][:200]

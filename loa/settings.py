@@ -100,6 +100,12 @@ class Settings:
     https_only: bool = False  # the staff cookie only over HTTPS (set it behind a TLS proxy)
     staff_session_hours: int = 8  # a staff sign-in lasts this long
     feedback_db: Path = PROJECT_ROOT / ".data" / "feedback.sqlite3"
+    # where feedback, the question log and the staff area keep their records: SQLite in feedback_db by
+    # default, or a server, e.g. postgresql+psycopg://user:pass@host/db (never logged: it may hold a password)
+    database_url: str = field(default="", repr=False)
+    question_log: bool = True  # keep what families ask (redacted) for the staff area
+    log_days: int = 90  # questions older than this are deleted
+    staff_accounts: Path | None = None  # a TOML file of user name = argon2 hash (python -m feedback add-staff)
     # the embedding model's int8 quantisation (measured in eval/README.md: it costs quality, so off)
     embed_int8: bool = False
     # models trained from the exemplar files (the route classifier), keyed by their hash
@@ -136,9 +142,18 @@ class Settings:
             https_only=_flag(env, "LOA_HTTPS_ONLY"),
             staff_session_hours=_int(env, "LOA_STAFF_SESSION_HOURS", base.staff_session_hours, low=1, high=24 * 30),
             feedback_db=path("LOA_FEEDBACK_DB", base.feedback_db),
+            database_url=env.get("LOA_DATABASE_URL", "").strip(),
+            question_log=env.get("LOA_QUESTION_LOG", "on").strip().lower() not in ("off", "0", "false", "no"),
+            log_days=_int(env, "LOA_LOG_DAYS", base.log_days, low=1, high=3650),
+            staff_accounts=path("LOA_STAFF_ACCOUNTS", Path()) if env.get("LOA_STAFF_ACCOUNTS", "").strip() else None,
             cache_dir=path("LOA_CACHE_DIR", base.cache_dir),
             embed_int8=_flag(env, "LOA_EMBED_INT8"),
         )
+
+    @property
+    def database(self) -> str:
+        """The database URL: LOA_DATABASE_URL, else SQLite in LOA_FEEDBACK_DB."""
+        return self.database_url or f"sqlite:///{self.feedback_db}"
 
     def with_(self, **changes: object) -> Settings:
         """A copy with some fields changed (tests and experiments)."""

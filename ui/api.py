@@ -52,7 +52,7 @@ def check_ask(data: list) -> None:
         raise BadRequest(f"{err}.") from None
 
 
-def make_ask(bot: Any, max_input_chars: int):  # noqa: ANN201
+def make_ask(bot: Any, max_input_chars: int, questions: Any = None):  # noqa: ANN201 - questions: QuestionLog | None
     def ask(question: str, history_json: str = "[]") -> str:
         """Answer a question about Leeds SEND services from the Leeds documents, with numbered citations.
 
@@ -69,7 +69,12 @@ def make_ask(bot: Any, max_input_chars: int):  # noqa: ANN201
         except ValueError as err:
             return _error(question, f"{err}.", "bad_history")
         try:
-            return _dump(bot.ask(question, turns).to_json())
+            answer = bot.ask(question, turns)
+            if questions is not None:  # written after this reply, redacted (feedback/questions.py)
+                from feedback.questions import Asked
+
+                questions.record(Asked.of(question, answer, "api"))
+            return _dump(answer.to_json())
         except Exception:
             log.exception("answering failed (API)")
             return _error(question, texts.ERROR, "error")

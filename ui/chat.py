@@ -17,6 +17,7 @@ from typing import Any
 
 import gradio as gr
 
+from feedback.questions import Asked, QuestionLog
 from feedback.store import FeedbackError, FeedbackStore
 from ui import render, texts
 
@@ -46,10 +47,13 @@ def _status(text: str) -> dict[str, Any]:
 
 
 class ChatHandlers:
-    def __init__(self, bot: Any, max_input_chars: int, store: FeedbackStore | None) -> None:
+    def __init__(
+        self, bot: Any, max_input_chars: int, store: FeedbackStore | None, questions: QuestionLog | None = None
+    ) -> None:
         self.bot = bot
         self.limit = max_input_chars
         self.store = store
+        self.questions = questions  # the question log (None: nothing is kept)
 
     # -- asking ------------------------------------------------------------
     def respond(self, question: str, turns: Turns | None) -> Iterator[tuple]:
@@ -96,6 +100,7 @@ class ChatHandlers:
                 citations=_citations(answer),
                 in_history=True,
                 html=render.answer_html(answer, msg_id),
+                question_id=self._log(question, answer),
             )
             offered = [str(q) for q in getattr(answer, "suggestions", None) or []]
             if offered:
@@ -104,6 +109,14 @@ class ChatHandlers:
             log.exception("answering failed")  # for the operator; the question is not logged
             reply.update(content=texts.ERROR, kind="error", html=render.notice_html(texts.ERROR, "error"))
         yield messages(turns), turns, "", gr.update(), gr.update(), suggestions
+
+    def _log(self, question: str, answer: Any) -> str | None:
+        """Queue the question for the log (written after this reply, redacted); its id links feedback to it."""
+        if self.questions is None:
+            return None
+        asked = Asked.of(question, answer, "app")
+        self.questions.record(asked)
+        return asked.id
 
     def respond_suggestion(self, chosen: Any, turns: Turns | None) -> Iterator[tuple]:
         """A suggested question was clicked: ask it (Gradio passes the sample's values)."""
@@ -142,7 +155,12 @@ class ChatHandlers:
                 rating = 1 if data.liked else -1
                 if record is None:
                     turn["feedback_id"] = self.store.add(
-                        rating, turn.get("question", ""), turn["content"], turn.get("citations", []), turn["kind"]
+                        rating,
+                        turn.get("question", ""),
+                        turn["content"],
+                        turn.get("citations", []),
+                        turn["kind"],
+                        question_id=turn.get("question_id"),
                     )
                 else:
                     self.store.set_rating(record, rating)

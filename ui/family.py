@@ -11,6 +11,7 @@ from typing import Any
 
 import gradio as gr
 
+from feedback.questions import QuestionLog
 from feedback.store import FeedbackStore
 from ui import texts
 from ui.api import make_ask
@@ -40,9 +41,11 @@ def theme() -> gr.themes.Base:
     )
 
 
-def build_family(bot: Any, max_input_chars: int, store: FeedbackStore) -> gr.Blocks:
-    """The families' page around one loaded bot."""
-    chat = ChatHandlers(bot, max_input_chars, store)
+def build_family(
+    bot: Any, max_input_chars: int, store: FeedbackStore, questions: QuestionLog | None = None
+) -> gr.Blocks:
+    """The families' page around one loaded bot; ``questions`` logs what is asked (None: nothing is kept)."""
+    chat = ChatHandlers(bot, max_input_chars, store, questions)
     with gr.Blocks(title=texts.TITLE, analytics_enabled=False) as page:
         turns = gr.State([])
         target = gr.State(None)  # the message index whose thumbs a comment belongs to
@@ -111,7 +114,7 @@ def build_family(bot: Any, max_input_chars: int, store: FeedbackStore) -> gr.Blo
         chatbot.like(chat.like, turns, [turns, target, status, comment_box], **PRIVATE)
         send.click(chat.comment, [comment, turns, target], [comment, status], **PRIVATE)
         comment.submit(chat.comment, [comment, turns, target], [comment, status], **PRIVATE)
-        gr.api(make_ask(bot, max_input_chars), api_name="ask", **BOT)
+        gr.api(make_ask(bot, max_input_chars, questions), api_name="ask", **BOT)
     return page
 
 

@@ -77,24 +77,29 @@ async def _too_large(send: Send) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-CSP = "; ".join(
-    (
-        "default-src 'self'",
-        # Gradio's page configures itself with an inline script, and so does ours (ui/head.html)
-        "script-src 'self' 'unsafe-inline'",
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: blob:",
-        "font-src 'self' data:",
-        "connect-src 'self'",
-        "media-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
+def csp(scripts: str) -> str:
+    return "; ".join(
+        (
+            "default-src 'self'",
+            f"script-src {scripts}",
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data: blob:",
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "media-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        )
     )
-)
+
+
+# Gradio's page configures itself with an inline script, and so does ours (ui/head.html). The staff area's
+# charts (Gradio's plots draw with Vega, which compiles expressions) also need eval: only there, behind sign-in.
+CSP = csp("'self' 'unsafe-inline'")
+STAFF_CSP = csp("'self' 'unsafe-inline' 'unsafe-eval'")
 HEADERS = (
-    (b"content-security-policy", CSP.encode()),
     (b"x-frame-options", b"DENY"),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
@@ -104,19 +109,24 @@ HEADERS = (
 
 
 class SecurityHeaders:
-    def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]]) -> None:
+    def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]], eval_prefix: str = "/staff/") -> None:
+        """``eval_prefix``: the paths whose pages may use eval (the staff area's charts)."""
         self.app = app
+        self.eval_prefix = eval_prefix
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope.get("type") != "http":
             await self.app(scope, receive, send)
             return
 
+        policy = STAFF_CSP if str(scope.get("path", "")).startswith(self.eval_prefix) else CSP
+        headers = [(b"content-security-policy", policy.encode()), *HEADERS]
+
         async def with_headers(message: Message) -> None:
             if message.get("type") == "http.response.start":
-                names = {name for name, _ in HEADERS}
+                names = {name for name, _ in headers}
                 kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in names]
-                message = {**message, "headers": kept + list(HEADERS)}
+                message = {**message, "headers": kept + headers}
             await send(message)
 
         await self.app(scope, receive, with_headers)

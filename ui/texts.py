@@ -23,7 +23,9 @@ ABOUT = (
     "named in the answer or Leeds SENDIASS (the SEND Information, Advice and Support Service).</p>"
     '<div class="loa-privacy" role="note"><p><strong>Please keep it private.</strong> '
     "Don&#x27;t type names, dates of birth, addresses, phone numbers or NHS numbers. You don&#x27;t need them "
-    "to get an answer. If you leave feedback, we remove these details before we store it.</p></div>"
+    "to get an answer. We keep the questions people ask, with these details removed, for up to 90 days, so "
+    "council staff can see what families need and improve the Local Offer pages. If you leave feedback, we "
+    "remove these details before we store it too.</p></div>"
     "</details>"
 )
 
@@ -75,6 +77,16 @@ SIGNIN_INTRO = "This area is for Leeds City Council and school staff. Please sig
 SIGNIN_FAILED = "That user name and password don't match. Please try again."
 SIGNIN_CLOSED = "No staff accounts are set up, so the staff area is closed. Ask IT to set one up."
 SIGNED_OUT = "You have signed out."
+SIGNIN_WAIT = "Too many sign-in attempts. Please wait a minute and try again."
+INSIGHTS_INTRO = """\
+### What families asked
+
+The questions asked in the app and through `/ask`, with personal details removed, grouped by topic. **Content
+gaps** are the questions the Leeds documents could not answer, or answered only in part: what the Local Offer
+pages should say and don't.
+"""
+INSIGHTS_EMPTY = "No questions were logged in this period."
+INSIGHTS_OFF = "The question log is switched off (LOA_QUESTION_LOG=off), so there is nothing to show."
 WORDING_NEED_QUERY = "Please type some words to search for."
 WORDING_NONE = "No passages matched. Try fewer or different words, or clear the filters."
 WORDING_TOO_LONG = "Please use {limit:,} characters or fewer."

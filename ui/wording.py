@@ -40,10 +40,12 @@ def _norm(text: str) -> str:
 
 
 class WordingSearch:
-    def __init__(self, bot: Any, store: FeedbackStore | None, max_chars: int = 2000) -> None:
+    def __init__(self, bot: Any, store: FeedbackStore | None, max_chars: int = 2000, on_export: Any = None) -> None:
+        """``on_export``: called with the signed-in user's name when they take the feedback (the audit)."""
         self.bot = bot
         self.store = store
         self.max_chars = max_chars
+        self.on_export = on_export
 
     def documents(self) -> list[tuple[str, str]]:
         titles = {p.doc: p.title or p.doc for p in self.bot.retriever.passages.values()}
@@ -111,13 +113,15 @@ class WordingSearch:
         if not self.exports or not signed_in(request):
             return _msg(texts.WORDING_LOCKED)
         try:
-            if not self.store.path.exists():  # type: ignore[union-attr]
+            if self.store.path is not None and not self.store.path.exists():  # type: ignore[union-attr]
                 return _msg(texts.EXPORT_NONE)
             out = io.StringIO()
             count = self.store.export_csv(out)  # type: ignore[union-attr]
         except Exception as err:  # FeedbackError and OSError above all
             log.warning("feedback export failed: %s", err)
             return _msg(texts.EXPORT_FAILED)
+        if self.on_export is not None:
+            self.on_export(getattr(request, "username", ""))
         s = "" if count == 1 else "s"
         data = base64.b64encode(out.getvalue().encode("utf-8")).decode("ascii")
         link = (

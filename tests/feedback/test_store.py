@@ -117,13 +117,21 @@ def test_a_locked_database_gives_a_handled_error(store: FeedbackStore) -> None:
     assert [r["question"] for r in store.rows()] == ["q", "q3"]
 
 
-def test_a_full_disk_gives_a_handled_error(store: FeedbackStore, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_full_disk_gives_a_handled_error(store: FeedbackStore) -> None:
+    from sqlalchemy import event
+
+    from feedback.db import Database
+
     def full(*args: object, **kwargs: object) -> None:
         raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr("feedback.store.sqlite3.connect", full)
-    with pytest.raises(FeedbackError, match="disk is full"):
-        store.add(1, "q", "a")
+    engine = Database.open(store.url, store.timeout).engine
+    event.listen(engine, "before_cursor_execute", full)
+    try:
+        with pytest.raises(FeedbackError, match="disk is full"):
+            store.add(1, "q", "a")
+    finally:
+        event.remove(engine, "before_cursor_execute", full)
 
 
 def test_an_unwritable_place_gives_a_handled_error(tmp_path: Path) -> None:
