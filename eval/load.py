@@ -180,13 +180,18 @@ def _worker(
         client.close()
 
 
-def run_load(url: str, clients: int = 20, seconds: float = 60.0, questions: Sequence[str] | None = None) -> dict:
-    """Run ``clients`` concurrent clients for ``seconds`` against ``url`` (loopback only).
+def run_load(
+    url: str | Sequence[str], clients: int = 20, seconds: float = 60.0, questions: Sequence[str] | None = None
+) -> dict:
+    """Run ``clients`` concurrent clients for ``seconds`` against ``url`` (loopback only); given several URLs
+    (app processes sharing one database and index), the clients take them in turn.
 
     Returns requests, ok, errors, throughput (requests/s), p50/p95/max latency in ms (successful
     requests), per-client successful answers, elapsed seconds and up to ten error messages.
     """
-    check_loopback(url)
+    urls = [url] if isinstance(url, str) else list(url)
+    for each in urls:
+        check_loopback(each)
     if clients < 1 or seconds <= 0:
         raise ValueError("clients must be at least 1 and seconds more than 0")
     questions = list(questions) if questions else load_questions()
@@ -203,7 +208,7 @@ def run_load(url: str, clients: int = 20, seconds: float = 60.0, questions: Sequ
     threads = [
         threading.Thread(
             target=_worker,
-            args=(i, url, questions, tally, ready, clock, stop),
+            args=(i, urls[i % len(urls)], questions, tally, ready, clock, stop),
             name=f"load-client-{i}",
             daemon=True,
         )
@@ -225,7 +230,7 @@ def run_load(url: str, clients: int = 20, seconds: float = 60.0, questions: Sequ
     with tally.lock:
         latencies = list(tally.latencies_ms)
         return {
-            "url": url,
+            "url": ", ".join(urls),
             "clients": clients,
             "seconds": seconds,
             "elapsed_s": round(elapsed, 2),

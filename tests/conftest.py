@@ -51,3 +51,32 @@ def real_bot(real_settings: Settings):
     from bot.assistant import Bot
 
     return Bot.from_defaults(real_settings)
+
+
+@pytest.fixture(scope="session")
+def postgres_url():  # noqa: ANN201
+    """A PostgreSQL server for the whole run (Debian's postgresql 15, started here, stopped after)."""
+    from tests.postgres import available, postgres_server
+
+    if not available():
+        pytest.skip("needs Debian's postgresql 15 (apt-get install postgresql)")
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The app's database on both backends: a fresh SQLite file, or a fresh schema on the test Postgres."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'app.sqlite3'}"
+    url = request.getfixturevalue("postgres_url")
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as conn:  # each test starts from an empty database
+        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+    from feedback.db import Database
+
+    Database._open = {k: v for k, v in Database._open.items() if not k.startswith(url)}
+    return url

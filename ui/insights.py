@@ -121,16 +121,16 @@ def build_insights(
     summary = gr.Markdown("", elem_id="loa-insights-summary")
     downloads = gr.Markdown("", elem_id="loa-insights-downloads")
     gr.Markdown("#### Content gaps: questions the documents could not answer, or answered in part")
-    gaps = gr.Dataframe(interactive=False, wrap=True, elem_id="loa-gaps")
+    gaps = gr.Dataframe(interactive=False, wrap=True, elem_id="loa-gaps", elem_classes="loa-table")
     gr.Markdown("#### Topics")
     with gr.Row():
         chart = gr.BarPlot(x="Topic", y="Questions", title="Questions by topic", height=300, sort="-y")
         trend = gr.LinePlot(x="week", y="questions", color="topic", title="Questions by week", height=300)
-    topics = gr.Dataframe(interactive=False, wrap=True, elem_id="loa-topics")
+    topics = gr.Dataframe(interactive=False, wrap=True, elem_id="loa-topics", elem_classes="loa-table")
     gr.Markdown("#### Answers families marked unhelpful")
-    unhelpful = gr.Dataframe(interactive=False, wrap=True)
+    unhelpful = gr.Dataframe(interactive=False, wrap=True, elem_classes="loa-table")
     gr.Markdown("#### Sections cited most")
-    cited = gr.Dataframe(interactive=False, wrap=True)
+    cited = gr.Dataframe(interactive=False, wrap=True, elem_classes="loa-table")
     with gr.Accordion("Sections never cited", open=False):
         never = gr.Markdown("")
     outputs = [summary, topics, chart, trend, gaps, unhelpful, cited, never, downloads]

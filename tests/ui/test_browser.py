@@ -67,6 +67,7 @@ def sign_in(page, url: str) -> None:  # noqa: ANN001
     page.get_by_label("User name").fill("staff")
     page.get_by_label("Password").fill(STAFF_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("tab", name="Find exact wording").click()
     page.wait_for_selector("text=Find the exact wording")
 
 
@@ -174,6 +175,7 @@ def test_nothing_breaks_the_content_security_policy(serve, real_settings, tmp_pa
         page.get_by_label("User name").fill("staff")
         page.get_by_label("Password").fill(STAFF_PASSWORD)
         page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("tab", name="Find exact wording").click()
         page.get_by_label("Words or phrase to find").fill("budget")
         page.keyboard.press("Enter")
         page.locator(".loa-hit").first.wait_for()

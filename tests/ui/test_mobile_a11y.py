@@ -1,7 +1,7 @@
 """The app on a phone and through a screen reader's eyes: axe-core at three sizes, and a layout for reading.
 
-Five states are checked at 1280x900, 390x844 and 320x700: the first screen, an answer with sources, a
-source card open, the staff sign-in page and the staff search with results. axe-core runs through
+Six states are checked at 1280x900, 390x844 and 320x700: the first screen, an answer with sources, a
+source card open, the staff sign-in page, what families asked and the staff search with results. axe-core runs through
 axe-playwright-python with the WCAG 2.0/2.1/2.2 A and AA tags and must find nothing; below 600 px nothing
 may scroll sideways. On a phone the question box is on the first screen, the answer and its source cards
 use the width, no word is split across lines, and every chat message is named by its text. Screenshots
@@ -93,6 +93,10 @@ def states(page, url: str, name: str) -> dict[str, list[str]]:  # noqa: ANN001
     page.get_by_label("User name").fill("staff")
     page.get_by_label("Password").fill(STAFF_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_selector("#loa-insights-summary p")
+    check("insights")
+    page.get_by_role("tab", name="Find exact wording").click()
     page.get_by_label("Words or phrase to find").fill("budget")
     page.get_by_role("button", name="Search the documents").click()
     page.wait_for_selector("#loa-results .loa-hit")

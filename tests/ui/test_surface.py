@@ -31,6 +31,7 @@ FAMILY_OPEN = {
     ("GET", "/gradio_api/queue/data"),
     ("POST", "/gradio_api/queue/join"),
     ("POST", "/gradio_api/cancel"),
+    ("GET", "/healthz"),  # for a load balancer: whether the index and the database can be reached
 }
 STAFF_OPEN = {
     ("GET", "/staff/login"),
