@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from bot.answer import Citation, Passage
 from bot.arrange import all_units, arrange, holders, norm, once, within_words
 from bot.citing import cite
+from bot.compose_lookups import Lookups
 from bot.text import EMAIL, PHONE, Unit, contacts, split_units, terms
 from bot.wording import MESSAGES, PATTERNS, as_item, contact_intent, join_pieces, question_parts, team_key
 
@@ -56,7 +57,7 @@ class Composition:
     no_contact: bool = False  # a contact was asked for and none was found
 
 
-class ExtractiveComposer:
+class ExtractiveComposer(Lookups):
     def __init__(
         self,
         all_passages: dict[str, Passage],
@@ -244,39 +245,6 @@ class ExtractiveComposer:
                 items.append(u)
             bullets = bullets + items[: self.config.max_bullets]
         return passages, bullets
-
-    def definition(self, acronym: str, passages: dict[str, Passage]) -> tuple[str, Passage] | None:
-        """The corpus sentence that defines an acronym, published sources first."""
-        long_form = self.glossary.get(acronym)
-        if not long_form:
-            return None
-        for passage in sorted(passages.values(), key=lambda p: (p.is_draft, p.doc, p.start)):
-            for unit in split_units(passage.text, 0):
-                flat = " ".join(unit.text.split())
-                if acronym in flat and long_form.lower() in flat.lower():
-                    return flat, passage
-        return None
-
-    def best_per_version(
-        self, question: str, expanded: str, passages: list[Passage], unit_sims: list[dict[int, float]]
-    ) -> list[tuple[str, Passage]]:
-        """A published sentence and the draft's version of it: both match the question and each other."""
-        scored = self.score_units(question, expanded, passages, unit_sims)
-        published = [s for s in scored if not passages[s[2].passage].is_draft][:6]
-        draft = [s for s in scored if passages[s[2].passage].is_draft][:6]
-        if not published or not draft or self.unit_vector is None:
-            return []
-        best = max(
-            ((p, d) for p in published for d in draft),
-            key=lambda pd: (
-                pd[0][0]
-                + pd[1][0]
-                + 0.5
-                * self.unit_vector(passages[pd[0][2].passage].id, pd[0][2].position)
-                @ self.unit_vector(passages[pd[1][2].passage].id, pd[1][2].position)
-            ),
-        )
-        return [(u.text, passages[u.passage]) for _, _, u in best]
 
     def team_contacts(self, lead: Passage, passages: list[Passage]) -> list[tuple[str, Passage]]:
         """Email and phone lines for the lead passage's team: the same page first, then the team elsewhere."""

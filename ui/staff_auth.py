@@ -68,15 +68,19 @@ class StaffSignIn:
         self._limits = (parse(self.throttle.per_client), parse(self.throttle.overall))
 
     # -- guessing ---------------------------------------------------------------
-    def locked(self, client: str) -> bool:
+    def _recent(self, event: str, client: str) -> int:
+        """How many times ``event`` happened to this client within the lockout period (every process's)."""
         since = time.time() - self.throttle.lockout
         with self.db.engine.connect() as conn:
             found = conn.execute(
                 select(func.count())
                 .select_from(audit)
-                .where(audit.c.event == "locked out", audit.c.client == client, audit.c.at >= since)
+                .where(audit.c.event == event, audit.c.client == client, audit.c.at >= since)
             ).scalar()
-        return bool(found)
+        return int(found or 0)
+
+    def locked(self, client: str) -> bool:
+        return self._recent("locked out", client) > 0
 
     def allowed(self, client: str) -> bool:
         """May this client try a password now? Counts the attempt (atomic within the process)."""
@@ -97,14 +101,8 @@ class StaffSignIn:
         return ok
 
     def _maybe_lock(self, client: str) -> None:
-        since = time.time() - self.throttle.lockout
-        with self.db.engine.connect() as conn:
-            failures = conn.execute(
-                select(func.count())
-                .select_from(audit)
-                .where(audit.c.event == "failed sign-in", audit.c.client == client, audit.c.at >= since)
-            ).scalar()
-        if (failures or 0) >= self.throttle.failures:
+        failures = self._recent("failed sign-in", client)
+        if failures >= self.throttle.failures:
             self.record("locked out", "", client, f"{failures} wrong passwords")
 
     # -- sessions ---------------------------------------------------------------
