@@ -6,11 +6,12 @@
   python -m eval.tune gate          false answers and false refusals for refusal-gate thresholds
   python -m eval.tune answerability fits the answerability model (bot/data/answerability.json)
   python -m eval.tune verify        support thresholds for generated sentences (bot/llm/verify.py)
-  python -m eval.tune route         route-stage thresholds and the rules kept beside its classifier
+  python -m eval.tune route         route-stage thresholds, the rules kept beside its classifier, and the
+                                    question-bank rule (also on eval/route_blind.jsonl, written blind)
   python -m eval.tune relevance     the question bank's relevance parts, each alone and together (ablation)
 
-Every sweep reads the dev split only. Results are printed as Markdown tables; eval/README.md records
-the last run.
+Every sweep reads the dev split only (and data written blind to the locked splits). Results are printed
+as Markdown tables; eval/README.md records the last run.
 """
 
 from __future__ import annotations
@@ -108,9 +109,10 @@ def main(argv: list[str] | None = None) -> int:
 
         print(answerability_table(settings))
     elif args.what == "route":
-        from eval.tune_route import route_table
+        from eval.tune_route import route_table, vague_table
 
         print(route_table(settings))
+        print("\n" + vague_table(settings))
     elif args.what == "relevance":
         from eval.tune_relevance import VARIANTS, relevance_table
 

@@ -7,8 +7,10 @@ and the rules kept beside the classifier are chosen here, on dev. The test split
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from bot.guard import Screening, matches
 from bot.routing.router import Router
@@ -124,4 +126,47 @@ def route_table(settings: Settings) -> str:
     )
     for rule in ("crisis rule", "decision rule", "off-topic task rule"):
         out.append(_row(f"+ guard.toml {rule}", scores([(c, routed(bot, c, (rule,))) for c in dev])))
+    return "\n".join(out)
+
+
+BLIND_FILE = Path(__file__).with_name("route_blind.jsonl")  # short messages written blind: vague or a question
+BANK_ANSWERS = (0.74, 0.78, 0.82, 0.86, 0.9, 1.01)
+VAGUE_THRESHOLDS = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
+
+
+def blind_messages(path: Path = BLIND_FILE) -> list[tuple[str, str]]:
+    """(text, label) pairs: label 'vague' (ask what they want) or 'answer' (a short, real question)."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [(r["text"], r["label"]) for r in rows]
+
+
+def vague_table(settings: Settings) -> str:
+    """How sure the classifier must be that a message is vague, and the question-bank rule (a vague or off-topic
+    message close to an answered bank question is a question), swept on dev and on short messages written blind
+    to the code and the locked splits."""
+    from bot.assistant import Bot
+
+    bot = Bot.from_defaults(settings)
+    router: Router = bot.router
+    dev = cases(bot, load_qa(DEV_FILE)[0])
+    blind = [(bot.screen_for_route(text), label) for text, label in blind_messages()]
+    base = router.settings
+    out = [
+        "| vague at | bank rule at | dev route accuracy | dev replies in kind | blind vague kept vague"
+        " | blind questions answered | blind accuracy |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for vague_at, threshold in itertools.product(VAGUE_THRESHOLDS, BANK_ANSWERS):
+        router.settings = replace(base, vague_threshold=vague_at, bank_answers=threshold)
+        s = scores([(c, routed(bot, c)) for c in dev])
+        got = [(bot.route(checked, []).label, label) for checked, label in blind]
+        vague = [g == "vague" for g, w in got if w == "vague"]
+        asked = [g in ("answer", "advice") for g, w in got if w == "answer"]
+        name = "off" if threshold > 1 else f"≥ {threshold}"
+        kept, answered = sum(vague) / len(vague), sum(asked) / len(asked)
+        out.append(
+            f"| ≥ {vague_at} | {name} | {s['route accuracy']:.3f} | {s['replies in kind']:.3f}"
+            f" | {kept:.3f} | {answered:.3f} | {(sum(vague) + sum(asked)) / len(got):.3f} |"
+        )
+    router.settings = base
     return "\n".join(out)

@@ -39,11 +39,14 @@ class RouteSettings:
     crisis_threshold: float = 0.35  # P(crisis) at or above this gets the safety message first, whatever else scores
     crisis_only_threshold: float = 0.5  # at or above this, the safety message alone; below it the answer follows
     reply_threshold: float = 0.5  # a fixed-reply route needs this much probability, else it is a question
+    # "what would you like to know?" costs a family one more message, an answer to the wrong question more:
+    # vague needs less (chosen with bank_answers on dev and eval/route_blind.jsonl, eval/README.md)
+    vague_threshold: float = 0.4
     # advice and injection answer too, but open with a fixed line ("I can't decide ..."): only when this sure
     opening_threshold: float = 0.6
     # a vague or out-of-scope message whose nearest question-bank question (one the documents answer) is at
-    # least this close is a question (dev: 0.69 was the closest vague or off-topic one, 0.86 a real question)
-    bank_answers: float = 0.78
+    # least this close is a question (swept with vague_threshold: pooled route accuracy on dev and blind messages)
+    bank_answers: float = 0.82
     model: RouteModelSettings = field(default_factory=RouteModelSettings)
 
 
@@ -124,7 +127,8 @@ class Router:
         if scores.get("crisis", 0.0) >= s.crisis_threshold:
             return Route("crisis", scores["crisis"], scores=scores)
         label = max(scores, key=scores.__getitem__)
-        if label == "crisis" or (label in REPLY_ROUTES and scores[label] < s.reply_threshold):
+        needs = s.vague_threshold if label == "vague" else s.reply_threshold
+        if label == "crisis" or (label in REPLY_ROUTES and scores[label] < needs):
             rest = {k: v for k, v in scores.items() if k not in ("crisis", *REPLY_ROUTES)}
             label = max(rest, key=rest.__getitem__)
         if label in OPENING_ROUTES and scores[label] < s.opening_threshold:

@@ -39,3 +39,12 @@ def test_no_exemplar_copies_a_locked_question(load, locked: str) -> None:  # noq
     """Exact copies (ignoring case and punctuation), and near copies: 60%+ of the words shared (eval/copies.py)."""
     check = CopyCheck(i.question for i in load_qa(SPLITS[locked])[0])
     assert check.found(load().texts) == []
+
+
+@pytest.mark.parametrize("locked", LOCKED)
+def test_the_blind_route_messages_copy_no_locked_question(locked: str) -> None:
+    """eval/route_blind.jsonl tunes the question-bank rule (python -m eval.tune route), so it is checked too."""
+    from eval.tune_route import blind_messages
+
+    check = CopyCheck(i.question for i in load_qa(SPLITS[locked])[0])
+    assert check.found(text for text, _ in blind_messages()) == []

@@ -144,3 +144,11 @@ def test_a_damaged_or_unwritable_cache_is_rebuilt_not_fatal(exemplar_dir: Path, 
 def test_settings_are_frozen() -> None:
     with pytest.raises(AttributeError):
         RouteSettings().crisis_threshold = 0.1  # type: ignore[misc]
+
+
+def test_vague_needs_less_confidence_than_the_other_fixed_replies(router: Router) -> None:
+    router.settings = replace(router.settings, reply_threshold=0.5, vague_threshold=0.4)
+    rest = {r: 0.0 for r in ROUTES}
+    assert router.decide(rest | {"vague": 0.45, "answer": 0.3, "advice": 0.25}).label == "vague"
+    assert router.decide(rest | {"out_of_scope": 0.45, "answer": 0.3, "advice": 0.25}).label == "answer"
+    assert router.decide(rest | {"vague": 0.35, "answer": 0.33, "chitchat": 0.32}).label == "answer"
