@@ -21,6 +21,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--questions", action="store_true", help="then print the question bank's coverage by section and stale entries"
     )
+    parser.add_argument(
+        "--propose-questions",
+        action="store_true",
+        help="with LOA_LLM set: propose questions for sections the bank covers thinly, for staff to review",
+    )
     args = parser.parse_args(argv)
 
     from ingest.manifest import ManifestError
@@ -40,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     print(question_bank(settings, detail=args.questions))
     if args.services:
         print_services(settings)
+    if args.propose_questions:
+        return propose_questions(settings) or (1 if report.skipped else 0)
     return 1 if report.skipped else 0
 
 
@@ -56,6 +63,42 @@ def question_bank(settings: Settings, detail: bool = False) -> str:
         lines.append("  (python -m ingest --questions lists them)")
     lines += [f"  skipped {error}" for error in bank.errors]
     return "\n".join(lines)
+
+
+def propose_questions(settings: Settings) -> int:
+    """Questions from the configured LLM for thin sections, written to corpus/questions/proposed/ for review."""
+    from bot.llm.backends import make_llm
+    from eval.copies import CopyCheck
+    from eval.qa import LOCKED, SPLITS, load_qa
+    from ingest.pipeline import load_corpus
+    from ingest.propose import propose_all
+
+    try:
+        llm = make_llm(settings)
+    except SettingsError as err:
+        print(f"ingest: {err}", file=sys.stderr)
+        return 2
+    if llm is None:
+        print("ingest: --propose-questions needs an LLM: set LOA_LLM (README, 'Generative answers')", file=sys.stderr)
+        return 2
+    checks = [CopyCheck(i.question for i in load_qa(SPLITS[split])[0]) for split in LOCKED]
+
+    def shown(done: int, total: int, section: str) -> None:
+        print(f"  [{done}/{total}] {section[:90]}", file=sys.stderr)
+
+    try:
+        proposals, files = propose_all(
+            settings.corpus_dir / "questions",
+            load_corpus(settings)[0],
+            llm,
+            lambda q: any(c.copies(q) for c in checks),
+            progress=shown,
+        )
+    except Exception as err:  # noqa: BLE001 - an unreachable or failing LLM server: say so, write nothing more
+        print(f"ingest: the LLM could not propose questions ({type(err).__name__}: {err})", file=sys.stderr)
+        return 2
+    print(f"proposed {len(proposals)} questions for review: " + (", ".join(str(f) for f in files) or "none"))
+    return 0
 
 
 def print_services(settings: Settings) -> None:
