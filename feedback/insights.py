@@ -59,7 +59,8 @@ def topics(rows: list[dict[str, Any]], max_topics: int = 12, seed: int = 0) -> l
 
 
 def _topic(members: list[dict[str, Any]], everywhere: Counter, total: int) -> Topic:
-    words = Counter(t for r in members for t in set(terms(r["question"])))
+    # each question's words once, in the order written: ties keep that order, whatever the hash seed
+    words = Counter(t for r in members for t in dict.fromkeys(terms(r["question"])))
     # its commonest words, favouring those it uses more than the other questions do
     score = {t: n * np.log(1 + total / everywhere[t]) for t, n in words.items() if n >= 2 or len(members) < 4}
     label = ", ".join(sorted(score, key=lambda t: -score[t])[:3]) or "(no common words)"
