@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 from llama_index.core.llms import CompletionResponse, CustomLLM, LLMMetadata
@@ -13,7 +11,7 @@ from llama_index.core.llms.callbacks import llm_completion_callback
 from ingest.pipeline import load_corpus
 from ingest.propose import PROPOSED_DIR, ProposeSettings, propose_all, questions_in
 from loa.questions import QuestionBank
-from loa.settings import PROJECT_ROOT, Settings, child_env
+from loa.settings import Settings
 
 
 class ListingLLM(CustomLLM):
@@ -59,16 +57,8 @@ def test_thin_sections_get_proposals_for_review_that_the_bot_never_reads(setting
     assert again == []  # proposed before, or a copy of a locked question
 
 
-def test_without_an_llm_it_says_what_to_set(settings: Settings) -> None:
-    env = child_env(LOA_CORPUS_DIR=str(settings.corpus_dir), LOA_INDEX_DIR=str(settings.index_dir), LOA_LLM="none")
-    done = subprocess.run(
-        [sys.executable, "-m", "ingest", "--propose-questions", "--quiet"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+def test_without_an_llm_it_says_what_to_set(run_ingest) -> None:  # noqa: ANN001
+    done = run_ingest("--propose-questions", "--quiet", LOA_LLM="none")
     assert done.returncode == 2 and "set LOA_LLM" in done.stderr and "Traceback" not in done.stderr
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections import Counter
 
 from eval.copies import CopyCheck
@@ -11,7 +9,7 @@ from eval.qa import LOCKED, SPLITS, load_qa
 from ingest.pipeline import load_corpus
 from ingest.questions import check, describe
 from loa.questions import QuestionBank
-from loa.settings import PROJECT_ROOT, Settings, child_env
+from loa.settings import Settings
 
 
 def test_the_real_bank_is_big_whole_and_varied() -> None:
@@ -48,16 +46,8 @@ def test_a_changed_sentence_makes_its_entries_stale(settings: Settings) -> None:
     assert "Stale entries" in report and coverage.stale[0].id in report
 
 
-def test_ingest_questions_prints_coverage(settings: Settings) -> None:
-    env = child_env(LOA_CORPUS_DIR=str(settings.corpus_dir), LOA_INDEX_DIR=str(settings.index_dir))
-    done = subprocess.run(
-        [sys.executable, "-m", "ingest", "--questions", "--quiet"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+def test_ingest_questions_prints_coverage(run_ingest) -> None:  # noqa: ANN001
+    done = run_ingest("--questions", "--quiet")
     assert done.returncode == 0, done.stderr
     assert "question bank: " in done.stdout and "0 stale" in done.stdout
     assert "Portage › How are requests made to the Portage Service?" in done.stdout
