@@ -34,13 +34,10 @@ CASES = [
             strict=True, reason="the selector ranks it second; the follow-up's own words don't yet lead the answer"
         ),
     ),
-    pytest.param(
+    (
         "will the school give my boy equipment like a laptop or special chair if he needs it?",
         [],
         "assistive technology",
-        marks=pytest.mark.xfail(
-            strict=True, reason="ranked first, but the bank holds no close question and answerability declines"
-        ),
     ),
 ]
 
