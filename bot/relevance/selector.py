@@ -20,6 +20,7 @@ import logging
 import pickle
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -200,8 +201,24 @@ class SentenceSelector:
     def score(self, text: str, vector: np.ndarray) -> Scored:
         X, vote = self.features.all(text, vector)
         candidates = Features.candidates(X, self.settings)
-        probability = self.model.predict_proba(X[candidates])[:, 1] if len(candidates) else np.zeros(0)
+        if not len(candidates):
+            return Scored(candidates, np.zeros(0), vote)
+        # about 40 rows through 264 trees: OpenMP's threads cost more than they give, and under load (other
+        # requests, other processes on the 2 cores) far more: 1.7 ms on one thread, 2.6 ms to 550 ms on two
+        with _one_thread():
+            probability = self.model.predict_proba(X[candidates])[:, 1]
         return Scored(candidates, probability, vote)
+
+
+@lru_cache(maxsize=1)
+def _controller():  # noqa: ANN202 - threadpoolctl.ThreadpoolController: finding the libraries is slow, once
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+def _one_thread():  # noqa: ANN202
+    return _controller().limit(limits=1, user_api="openmp")
 
 
 def embed_texts_with(embed_model) -> Callable[[list[str]], np.ndarray]:  # noqa: ANN001 - a llama-index embedding
