@@ -11,6 +11,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 from bot.answer import Answer, Passage
 from bot.answerability import AnswerabilityModel
@@ -97,7 +98,12 @@ class Bot:
         )
 
     @classmethod
-    def from_defaults(cls, settings: Settings | None = None, embed_model=None) -> Bot:  # noqa: ANN001
+    def from_defaults(
+        cls,
+        settings: Settings | None = None,
+        embed_model=None,  # noqa: ANN001 - a llama-index embedding; the bundled MiniLM on ONNX Runtime by default
+        questions_dir: Path | None = None,
+    ) -> Bot:
         from loa.embedding import embed_model as onnx_embed_model
         from loa.store import IndexStore
 
@@ -111,7 +117,7 @@ class Bot:
             units=store.units_collection(active),
         )
         glossary = derive_glossary(p.text for p in retriever.passages.values())
-        relevance = relevance_for(retriever, settings)
+        relevance = relevance_for(retriever, settings, questions_dir)
         if relevance is not None:
             retriever.use_relevance(relevance)
         bot = cls(

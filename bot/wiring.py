@@ -5,6 +5,8 @@ Each trains once on its data files (exemplars, the question bank) and is loaded 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from bot.retrieve import HybridRetriever
 from bot.routing.router import Router
 from bot.understand.stage import Understand
@@ -33,9 +35,11 @@ def understand_for(retriever: HybridRetriever, store, active, settings: Settings
     return Understand(ServiceMatcher.from_collection(store.services_collection(active), texts), intents)
 
 
-def relevance_for(retriever: HybridRetriever, settings: Settings):  # noqa: ANN201 - Relevance | None
-    """The question bank's relevance model (bot/relevance/), trained once per bank and index; None without a bank."""
+def relevance_for(retriever: HybridRetriever, settings: Settings, questions_dir: Path | None = None):  # noqa: ANN201
+    """The question bank's relevance model (bot/relevance/), trained once per bank and index; None without a bank.
+    ``questions_dir``: another bank than the corpus's (eval/answerability_bank.py holds writers out of it)."""
     from bot.relevance.model import Relevance
 
     model_id = str(getattr(retriever.embed_model, "model_name", "") or "model")
-    return Relevance.from_defaults(retriever, settings.corpus_dir / "questions", settings.cache_dir, model_id)
+    folder = questions_dir or settings.corpus_dir / "questions"
+    return Relevance.from_defaults(retriever, folder, settings.cache_dir, model_id)

@@ -31,23 +31,12 @@ def writer_groups(entries: list[dict], groups: int = GROUPS) -> list[list[str]]:
 
 def _held_out_bot(settings: Settings, kept_lines: dict[str, list[str]], folder: Path):  # noqa: ANN202
     """A bot whose relevance model reads only ``kept_lines`` of the bank (written to ``folder``)."""
-    import bot.assistant as assistant
-    from bot.relevance.model import Relevance
+    from bot.assistant import Bot
 
     folder.mkdir(parents=True, exist_ok=True)
     for name, lines in kept_lines.items():
         (folder / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-    def relevance_for(retriever, s: Settings):  # noqa: ANN001, ANN202
-        model_id = str(getattr(retriever.embed_model, "model_name", "") or "model")
-        return Relevance.from_defaults(retriever, folder, s.cache_dir, model_id)
-
-    real = assistant.relevance_for
-    assistant.relevance_for = relevance_for
-    try:
-        return assistant.Bot.from_defaults(settings)
-    finally:
-        assistant.relevance_for = real
+    return Bot.from_defaults(settings, questions_dir=folder)
 
 
 def bank_rows(settings: Settings, progress: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
