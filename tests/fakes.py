@@ -58,6 +58,7 @@ class ScriptedLLM(CustomLLM):
     script: Any = ""
     failure: Any = None
     fail_after: int = 0
+    chunk_seconds: float = 0.0  # a pause before each chunk: a model that streams slowly but steadily
     prompts: list = Field(default_factory=list)
 
     @property
@@ -86,6 +87,7 @@ class ScriptedLLM(CustomLLM):
             for i in range(0, len(text), 7):
                 if self.failure is not None and len(sent) >= self.fail_after:
                     raise self.failure
+                time.sleep(self.chunk_seconds)
                 delta = text[i : i + 7]
                 sent += delta
                 yield CompletionResponse(text=sent, delta=delta)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from bot.llm.backends import make_llm
 from bot.llm.verify import Verifier
-from bot.llm.writer import LLMWriter
+from bot.llm.writer import LLMWriter, WriterSettings
 from loa.settings import Settings
 
 if TYPE_CHECKING:
@@ -23,4 +23,7 @@ def verifier_for(bot: Bot) -> Verifier:
 def writer_from_settings(settings: Settings, bot: Bot) -> LLMWriter | None:
     """The LLM writer LOA_LLM asks for; None for extractive answers."""
     llm = make_llm(settings)
-    return None if llm is None else LLMWriter(llm, verifier_for(bot), serial=settings.llm == "llama-cpp")
+    if llm is None:
+        return None
+    config = WriterSettings(deadline_seconds=settings.llm_timeout)
+    return LLMWriter(llm, verifier_for(bot), config, serial=settings.llm == "llama-cpp")

@@ -36,6 +36,9 @@ class WriterSettings:
     # they outnumber those that stood, or once a "sentence" runs this long without ending.
     give_up_after: int = 2
     max_sentence_chars: int = 600
+    # the whole answer's deadline (LOA_LLM_TIMEOUT): a client's timeout is per read, and a model streaming a
+    # token every few milliseconds never trips it however long the answer takes
+    deadline_seconds: float | None = None
 
 
 @dataclass
@@ -165,7 +168,11 @@ class LLMWriter:
     def _sentences(self, prompt: str) -> Iterator[str]:
         """Complete sentences as the model streams them: a sentence is complete once the next one begins."""
         text, emitted = "", 0
+        deadline = self.config.deadline_seconds
+        started = time.perf_counter()
         for chunk in self.llm.stream_complete(prompt):
+            if deadline is not None and time.perf_counter() - started > deadline:
+                raise TimeoutError(f"the model took longer than {deadline:g} s")
             text += chunk.delta or ""
             done = sentences_of(text)
             while len(done) - 1 > emitted:  # the last one may still be growing

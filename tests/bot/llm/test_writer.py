@@ -10,7 +10,7 @@ import pytest
 
 from bot.answer import Answer
 from bot.llm.wiring import verifier_for
-from bot.llm.writer import LLMWriter, failure_reason, sentences_of
+from bot.llm.writer import LLMWriter, WriterSettings, failure_reason, sentences_of
 from tests.fakes import ScriptedLLM
 
 pytestmark = pytest.mark.quality
@@ -134,6 +134,16 @@ def test_a_failing_model_gives_the_extractive_answer_with_a_note(real_bot, faith
     assert "llm-fallback" in answer.notes
     assert "quotes the Leeds documents directly" in answer.answer
     assert failure_reason(failure) == reason
+
+
+def test_a_model_streaming_past_the_deadline_gives_the_extractive_answer(real_bot, faithful) -> None:  # noqa: ANN001
+    """Each chunk comes well within any per-read timeout, but the whole answer takes longer than allowed."""
+    clone = copy.copy(real_bot)
+    slow = ScriptedLLM(script=faithful, chunk_seconds=0.01)
+    clone.writer = LLMWriter(slow, verifier_for(real_bot), WriterSettings(deadline_seconds=0.05))
+    answer = clone.ask(PORTAGE_QUESTION)
+    assert answer.path == "extractive" and answer.generation["fallback"] == "timeout"
+    assert "quotes the Leeds documents directly" in answer.answer
 
 
 @pytest.mark.parametrize("output", ["", "   \n ", "<|im_end|>", '{"answer": null}'])
