@@ -13,11 +13,14 @@ import hashlib
 import json
 import logging
 import tempfile
+from collections.abc import Iterator
+from contextlib import suppress
 from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
 
+from loa.questions import BankEntry, parse_entry
 from loa.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -39,6 +42,14 @@ def _held_out_bot(settings: Settings, kept_lines: dict[str, list[str]], folder: 
     return Bot.from_defaults(settings, questions_dir=folder)
 
 
+def _parsed(lines: list[str]) -> Iterator[tuple[str, BankEntry]]:
+    """Each readable line with its entry, read as the bank is (loa/questions.py); a bad line is left out there too."""
+    for line in lines:
+        if line.strip():
+            with suppress(ValueError):
+                yield line, parse_entry(json.loads(line))
+
+
 def bank_rows(settings: Settings, progress: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Signals, labels (1: nothing answers it) and writer group of every bank question that reaches decide."""
     from eval.tune_answerable import decide_stage_rows
@@ -52,20 +63,20 @@ def bank_rows(settings: Settings, progress: bool = True) -> tuple[np.ndarray, np
     if cache.is_file():
         with np.load(cache) as stored:
             return stored["x"], stored["y"], stored["group"]
-    entries = {name: [(line, json.loads(line)) for line in lines if line.strip()] for name, lines in files.items()}
-    groups = writer_groups([e for rows in entries.values() for _, e in rows])
+    entries = {name: list(_parsed(lines)) for name, lines in files.items()}
+    groups = writer_groups([{"written_by": e.written_by} for rows in entries.values() for _, e in rows])
     xs, ys, gs = [], [], []
     for g, held in enumerate(groups):
-        kept = {name: [line for line, e in rows if e.get("written_by") not in held] for name, rows in entries.items()}
+        kept = {name: [line for line, e in rows if e.written_by not in held] for name, rows in entries.items()}
         asked = [
             SimpleNamespace(
-                question=e["question"],
-                history=[{"role": "user", "content": e["previous"]}] if e.get("previous") else [],
-                refusal_expected=not e.get("answers"),
+                question=e.question,
+                history=[{"role": "user", "content": e.previous}] if e.previous else [],
+                refusal_expected=e.negative,
             )
             for rows in entries.values()
             for _, e in rows
-            if e.get("written_by") in held
+            if e.written_by in held
         ]
         with tempfile.TemporaryDirectory() as tmp:
             bot = _held_out_bot(settings, kept, Path(tmp) / "questions")

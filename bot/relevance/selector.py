@@ -1,4 +1,5 @@
-"""Which sentences answer a question: a logistic regression over signals, trained on the question bank.
+"""Which sentences answer a question: gradient-boosted trees over signals, trained on the question bank
+(a logistic regression is the other choice, SelectorSettings.model).
 
 For every candidate unit (the closest by meaning, and the best voted by the bank) the features are:
 its meaning (cosine with the question, with the question through the bank's linear adapter, and its
